@@ -1,0 +1,39 @@
+"""conclib: the cheat-sheet's tasks under four execution models, measured and drawn.
+
+    >>> import conclib
+    >>> run = conclib.run("threads", conclib.countdown, [1_000_000] * 2)
+    >>> run.to_frame()          # one row per job: worker, pid, thread id, start, end, CPU
+"""
+
+from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
+from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
+from .runner import Observer, arun, compare, measure, run, summarize
+from .tasks import (countdown, countdown_blocking, countdown_cooperative, countdown_sampled, fail_after,
+                    io_wait, io_wait_async)
+
+__all__ = [
+    "MODELS",
+    "JobRecord",
+    "JobStopped",
+    "Observer",
+    "Probe",
+    "Run",
+    "arun",
+    "compare",
+    "countdown",
+    "countdown_blocking",
+    "countdown_cooperative",
+    "countdown_sampled",
+    "current_probe",
+    "default_start_method",
+    "fail_after",
+    "io_wait",
+    "io_wait_async",
+    "machine_info",
+    "measure",
+    "parallel_capacity",
+    "run",
+    "summarize",
+    "task_info",
+    "usable_cpus",
+]

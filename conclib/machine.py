@@ -1,0 +1,126 @@
+"""What this machine can really run at once: CPUs, quotas, measured parallel capacity, GIL."""
+
+from __future__ import annotations
+
+import functools
+import math
+import multiprocessing
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+START_METHOD_VARIABLE = "CONCLIB_START_METHOD"
+
+
+def default_start_method() -> str:
+    """``$CONCLIB_START_METHOD`` if set; else the platform's default, with fork replaced by forkserver.
+
+    Forking a process that runs threads (a Jupyter kernel does) can deadlock, and
+    Python 3.12+ warns about it; Python 3.14 makes forkserver Linux's default too.
+    """
+    chosen = os.environ.get(START_METHOD_VARIABLE, "").strip()
+    if chosen:
+        return check_start_method(chosen, name=START_METHOD_VARIABLE)
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_context().get_start_method()
+    if method == "fork" and "forkserver" in multiprocessing.get_all_start_methods():
+        return "forkserver"
+    return method
+
+
+def check_start_method(method: Any, name: str = "start_method") -> str:
+    allowed = multiprocessing.get_all_start_methods()
+    if method not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))} on this platform, got {method!r}")
+    return str(method)
+
+
+def cgroup_cpu_quota() -> float | None:
+    """CPUs allowed by a Linux cgroup CPU quota (Docker ``--cpus``, Binder), or None if unlimited."""
+    v2 = Path("/sys/fs/cgroup/cpu.max")
+    v1 = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+    try:
+        if v2.exists():
+            quota, period = v2.read_text().split()[:2]
+        elif v1[0].exists():
+            quota, period = v1[0].read_text().strip(), v1[1].read_text().strip()
+        else:
+            return None
+    except (OSError, ValueError):
+        return None
+    if quota in ("max", "-1"):
+        return None
+    return int(quota) / int(period)
+
+
+def usable_cpus() -> int:
+    """CPUs this process may use: the affinity mask, capped by a cgroup quota."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        count = os.process_cpu_count() or 1
+    elif hasattr(os, "sched_getaffinity"):
+        count = len(os.sched_getaffinity(0))
+    else:
+        count = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    return max(1, min(count, math.ceil(quota))) if quota else count
+
+
+def _spin(start_at: float, end_at: float, results: Any) -> None:
+    """Busy-loop from ``start_at`` to ``end_at`` and report the share of a core this process got."""
+    while time.perf_counter() < start_at:
+        pass
+    begin, cpu0 = time.perf_counter(), time.process_time()
+    while time.perf_counter() < end_at:
+        pass
+    results.put((time.process_time() - cpu0) / max(end_at - begin, 1e-9))
+
+
+@functools.lru_cache(maxsize=None)
+def parallel_capacity(processes: int | None = None, window: float = 0.3) -> float:
+    """Measure how many busy processes really run at once (about 2.0 on two free cores).
+
+    Starts ``processes`` (default: the usable CPUs) busy processes for ``window``
+    seconds and sums the share of a core each one got. Cached per session.
+    """
+    count = processes or usable_cpus()
+    ctx = multiprocessing.get_context(default_start_method())
+    results = ctx.Queue()
+    start_at = time.perf_counter() + 0.4  # time for the processes to start
+    procs = [ctx.Process(target=_spin, args=(start_at, start_at + window, results), daemon=True)
+             for _ in range(count)]
+    for p in procs:
+        p.start()
+    try:
+        shares = [results.get(timeout=10) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+        results.close()
+        results.join_thread()
+    return round(sum(shares), 2)
+
+
+def gil_enabled() -> bool:
+    """False only on a free-threaded build (3.13t+) running with the GIL off."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
+
+
+def machine_info(measure: bool = True) -> dict[str, Any]:
+    """Facts needed to read a timing honestly; ``measure=False`` skips the ~0.7 s capacity test."""
+    return {
+        "logical_cpus": os.cpu_count(),
+        "usable_cpus": usable_cpus(),
+        "cpu_quota": cgroup_cpu_quota(),
+        "parallel_capacity": parallel_capacity() if measure else None,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "gil_enabled": gil_enabled(),
+        "switch_interval": sys.getswitchinterval(),
+        "start_method": default_start_method(),
+        "platform": platform.platform(terse=True),
+    }
