@@ -6,6 +6,7 @@
 """
 
 from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
+from .course import problem_size, scale
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
 from .runner import Observer, arun, compare, measure, run, summarize
 from .tasks import (countdown, countdown_blocking, countdown_cooperative, countdown_sampled, fail_after,
@@ -32,7 +33,9 @@ __all__ = [
     "machine_info",
     "measure",
     "parallel_capacity",
+    "problem_size",
     "run",
+    "scale",
     "summarize",
     "task_info",
     "usable_cpus",
