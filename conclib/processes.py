@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import pickle
 import queue
 import sys
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -25,18 +27,21 @@ def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: 
                              name=f"conclib-job-{i}", daemon=True)
                  for i, args in enumerate(jobs)]
         control.kill_hooks.append(lambda: _terminate(procs))
-        for p in procs:
-            p.start()
+        with _quiet_fork(ctx.get_start_method()):
+            for p in procs:
+                p.start()
         outcomes = _collect(procs, results, control)
         for p in procs:
             p.join()
+            p.close()  # frees its file descriptor now, not when garbage-collected
         results.close()
         results.join_thread()
         return outcomes
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_pool_worker,
                              initargs=(control,)) as pool:
         control.kill_hooks.append(lambda: _kill_pool(pool))
-        futures = [pool.submit(_job_in_pool, task, i, args) for i, args in enumerate(jobs)]
+        with _quiet_fork(ctx.get_start_method()):  # a pool starts its processes on submit
+            futures = [pool.submit(_job_in_pool, task, i, args) for i, args in enumerate(jobs)]
         outcomes = []
         for i, future in enumerate(futures):
             try:
@@ -151,5 +156,22 @@ def _kill_pool(pool: ProcessPoolExecutor) -> None:
 
 def _terminate(procs: list[Any]) -> None:
     for p in procs:
-        if p.is_alive():
-            p.terminate()
+        with contextlib.suppress(ValueError):  # ValueError: already closed, nothing to stop
+            if p.is_alive():
+                p.terminate()
+
+
+@contextlib.contextmanager
+def _quiet_fork(start_method: str) -> Iterator[None]:
+    """Silence Python 3.12+'s warning about forking a multi-threaded process, for fork only.
+
+    conclib starts processes from its conductor thread, so the process always has
+    threads (a Jupyter kernel has several anyway). Forking copies locks held by
+    other threads, which can deadlock the child: that is why conclib's default is
+    forkserver or spawn, and why fork is used only when you ask for it.
+    """
+    with warnings.catch_warnings():
+        if start_method == "fork":
+            warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
+                                    category=DeprecationWarning)
+        yield

@@ -102,7 +102,11 @@ async def io_wait_async(seconds: float = 1.0) -> None:
         probe.tick(min(time.perf_counter() - start, seconds))
 
 
-@task_info(check=_check_wait)
+def _check_fail(seconds: float = 0.0, message: str = "") -> None:
+    check_seconds("seconds", seconds)
+
+
+@task_info(check=_check_fail)
 def fail_after(seconds: float = 0.0, message: str = "this job failed on purpose") -> None:
     """A job that waits, then raises ``RuntimeError``: shows how failures reach the caller."""
     io_wait(seconds)
