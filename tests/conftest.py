@@ -1,0 +1,64 @@
+"""Shared fixtures: every test must leave no thread, child process or file descriptor behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+
+import psutil
+import pytest
+
+import conclib
+
+#: multiprocessing's own long-lived helpers, started once per session and kept on purpose.
+HELPERS = ("forkserver", "resource_tracker")
+
+
+def _children() -> set[int]:
+    out = set()
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmdline = " ".join(child.cmdline())
+        except psutil.Error:
+            continue
+        if not any(name in cmdline for name in HELPERS):
+            out.add(child.pid)
+    return out
+
+
+def _fds() -> int:
+    return psutil.Process().num_fds() if hasattr(psutil.Process, "num_fds") else 0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _warm_up() -> None:
+    """Start the helpers that stay for the whole session, so the hygiene check can ignore them."""
+    conclib.machine_info()
+    for method in multiprocessing.get_all_start_methods():
+        conclib.run("processes", conclib.countdown, [0], start_method=method)
+
+
+@pytest.fixture(autouse=True)
+def hygiene(request: pytest.FixtureRequest):
+    """After each test: no extra thread, child process or open file descriptor."""
+    threads, fds = set(threading.enumerate()), _fds()
+    yield
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        extra_threads = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
+        children, extra_fds = _children(), _fds() - fds
+        if not extra_threads and not children and extra_fds <= 0:
+            return
+        time.sleep(0.05)
+    problems = []
+    if extra_threads:
+        problems.append(f"threads left running: {[t.name for t in extra_threads]}")
+    if children:
+        problems.append(f"child processes left running: {sorted(children)}")
+    if extra_fds > 0 and sys.platform != "win32":
+        problems.append(f"{extra_fds} more open file descriptor(s) than before ({os.listdir('/proc/self/fd')})")
+    if problems:
+        pytest.fail("; ".join(problems))

@@ -1,0 +1,118 @@
+"""One behaviour suite, run against each of the four execution models."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pandas as pd
+import pytest
+
+import conclib
+from conclib import tasks
+
+N = 200_000  # about 5-10 ms of countdown: enough for several samples, fast everywhere
+
+
+@pytest.fixture(params=conclib.MODELS)
+def model(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def test_each_job_runs_once_and_is_recorded(model: str) -> None:
+    run = conclib.run(model, conclib.countdown_sampled, [N, N, N])
+    assert run.model == model and run.status == "ok" and run.n_jobs == 3
+    assert [job.job for job in run.jobs] == [0, 1, 2]
+    for job in run.jobs:
+        assert job.status == "ok" and job.error is None
+        assert run.start <= job.start <= job.end <= run.end
+        assert job.samples[0][1] == 0 and job.samples[-1][1] == N == job.total
+        times = [t for t, _ in job.samples]
+        assert times == sorted(times)
+        assert 0 <= job.cpu <= job.wall * 1.5 + 0.01  # one job uses at most about one core
+
+
+def test_pids_and_threads_match_the_model(model: str) -> None:
+    run = conclib.run(model, conclib.countdown, [N, N])
+    pids = {job.pid for job in run.jobs}
+    threads = {job.thread_id for job in run.jobs}
+    if model == "processes":
+        assert len(pids) == 2 and os.getpid() not in pids
+    else:
+        assert pids == {os.getpid()}
+    if model == "threads":
+        assert len(threads) == 2 and threading.get_native_id() not in threads
+    if model in ("sequential", "asyncio"):
+        assert len(threads) == 1  # one thread, all jobs
+
+
+def test_worker_labels(model: str) -> None:
+    run = conclib.run(model, conclib.countdown, [N, N])
+    expected = {"sequential": ["main", "main"], "threads": ["thread-0", "thread-1"],
+                "processes": ["process-0", "process-1"], "asyncio": ["task-0", "task-1"]}[model]
+    assert sorted(job.worker for job in run.jobs) == expected
+
+
+def test_pool_of_workers_shares_the_jobs(model: str) -> None:
+    run = conclib.run(model, conclib.countdown, [N] * 4, workers=2)
+    assert len(run.jobs) == 4 and all(job.status == "ok" for job in run.jobs)
+    assert run.workers == 2
+    if model in ("threads", "processes"):
+        assert len({job.worker for job in run.jobs}) <= 2
+
+
+def test_to_frame_is_one_row_per_job(model: str) -> None:
+    run = conclib.run(model, conclib.countdown_sampled, [N, N])
+    frame = run.to_frame()
+    assert isinstance(frame, pd.DataFrame) and len(frame) == 2
+    assert {"job", "worker", "pid", "thread_id", "start", "end", "wall", "cpu"} <= set(frame.columns)
+    assert (frame["start"] >= 0).all() and (frame["end"] >= frame["start"]).all()
+    samples = run.samples_frame()
+    assert set(samples["job"]) == {0, 1} and samples["fraction"].between(0, 1).all()
+
+
+def test_io_wait_overlaps_except_sequentially(model: str) -> None:
+    run = conclib.run(model, tasks.io_wait_async if model == "asyncio" else tasks.io_wait, [0.2] * 3)
+    if model == "sequential":
+        assert run.elapsed >= 0.6
+    else:  # three waits of 0.2 s overlap: far less than their sum
+        assert run.elapsed < 0.55
+    assert run.utilisation < 0.5  # waiting uses no CPU
+
+
+def test_every_model_accepts_the_async_tasks(model: str) -> None:
+    run = conclib.run(model, conclib.countdown_cooperative, [N, N])
+    assert all(job.status == "ok" and job.total == N for job in run.jobs)
+
+
+def test_a_job_error_reaches_the_caller_with_its_type_message_and_job(model: str) -> None:
+    with pytest.raises(RuntimeError, match="boom") as info:
+        conclib.run(model, tasks.fail_after, [(0.0, "boom")], timeout=10)
+    assert info.value.job == 0
+    assert info.value.run.status == "failed"
+    assert any("job 0" in note for note in getattr(info.value, "__notes__", []))
+
+
+def test_a_failure_stops_the_other_jobs(model: str) -> None:
+    with pytest.raises(RuntimeError, match="first failure") as info:
+        conclib.run(model, _fail_or_wait, [(0, 0.1), (1, 10.0)], timeout=20)
+    run = info.value.run
+    assert run.elapsed < 5  # job 1 did not wait its 10 s
+    assert {job.job: job.status for job in run.jobs} == {0: "failed", 1: "stopped"}
+
+
+def _fail_or_wait(kind: int, seconds: float) -> None:
+    """Kind 0 fails after ``seconds``; kind 1 waits ``seconds``."""
+    if kind == 0:
+        tasks.fail_after(seconds, "first failure")
+    else:
+        tasks.io_wait(seconds)
+
+
+def test_timeout_stops_the_jobs_and_raises(model: str) -> None:
+    task = tasks.io_wait_async if model == "asyncio" else tasks.io_wait
+    with pytest.raises(TimeoutError, match="timeout=0.3") as info:
+        conclib.run(model, task, [10.0, 10.0], timeout=0.3)
+    run = info.value.run
+    assert run.status == "timeout" and run.elapsed < 3
+    assert all(job.status == "stopped" for job in run.jobs)
