@@ -9,8 +9,15 @@ from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, tas
 from .course import problem_size, scale
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
 from .runner import Observer, arun, compare, measure, run, summarize
-from .tasks import (countdown, countdown_blocking, countdown_cooperative, countdown_sampled, fail_after,
-                    io_wait, io_wait_async)
+from .tasks import (
+                    countdown,
+                    countdown_blocking,
+                    countdown_cooperative,
+                    countdown_sampled,
+                    fail_after,
+                    io_wait,
+                    io_wait_async,
+)
 
 __all__ = [
     "MODELS",

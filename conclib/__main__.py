@@ -25,6 +25,7 @@ class _Bar:
     def __init__(self, total_runs: int) -> None:
         from tqdm.auto import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: the bar is refreshed from update()
         self.bar = tqdm(total=total_runs, unit="run", file=sys.stderr, leave=False, delay=1.0,
                         bar_format="{l_bar}{bar}| {n:.1f}/{total} runs [{elapsed}<{remaining}]")
         self.done = 0

@@ -77,7 +77,7 @@ def _spin(start_at: float, end_at: float, results: Any) -> None:
     results.put((time.process_time() - cpu0) / max(end_at - begin, 1e-9))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parallel_capacity(processes: int | None = None, window: float = 0.3) -> float:
     """Measure how many busy processes really run at once (about 2.0 on two free cores).
 

@@ -12,8 +12,19 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import coroutines, processes, sequential, threads
-from ._base import (MODELS, Control, Outcome, Run, check_jobs, check_model, check_seconds,
-                    check_task_args, check_workers, python_note, task_name)
+from ._base import (
+    MODELS,
+    Control,
+    Outcome,
+    Run,
+    check_jobs,
+    check_model,
+    check_seconds,
+    check_task_args,
+    check_workers,
+    python_note,
+    task_name,
+)
 from .machine import check_start_method, default_start_method, machine_info
 
 if TYPE_CHECKING:

@@ -44,12 +44,12 @@ def _warm_up() -> None:
 @pytest.fixture(autouse=True)
 def hygiene(request: pytest.FixtureRequest):
     """After each test: no extra thread, child process or open file descriptor."""
-    threads, fds = set(threading.enumerate()), _fds()
+    threads, children_before, fds = set(threading.enumerate()), _children(), _fds()
     yield
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         extra_threads = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
-        children, extra_fds = _children(), _fds() - fds
+        children, extra_fds = _children() - children_before, _fds() - fds
         if not extra_threads and not children and extra_fds <= 0:
             return
         time.sleep(0.05)

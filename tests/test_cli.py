@@ -1,0 +1,60 @@
+"""``python -m conclib``: exit codes, the table, the one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conclib.__main__ import main
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "conclib", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_compare_prints_the_table(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    csv = tmp_path / "table.csv"
+    assert main(["compare", "--n", "20000", "--repeat", "1", "--csv", str(csv)]) == 0
+    out = capsys.readouterr().out
+    for word in ("median", "min", "max", "speedup", "cpu_utilisation", "sequential", "threads",
+                 "processes", "asyncio", "Reading:"):
+        assert word in out
+    assert "cheat-sheet" not in out  # its figures are shown only at its own size
+    assert csv.read_text().startswith("model,median")
+
+
+def test_compare_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", "--n", "1_000", "--jobs", "3", "--workers", "2", "--models", "threads,processes",
+                 "--repeat", "2", "--start-method", "spawn"]) == 0
+    out = capsys.readouterr().out
+    assert "threads" in out and "processes" in out and "asyncio" not in out and "x 3 jobs" in out
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["compare", "--models", "thread"], "Did you mean 'threads'"),
+    (["compare", "--n", "-5"], "must be >= 0"),
+    (["compare", "--n", "1.5"], "invalid _count value"),
+    (["compare", "--jobs", "0"], "must be >= 1"),
+    (["compare", "--workers", "0"], "must be >= 1"),
+    (["compare", "--start-method", "clone"], "invalid choice"),
+    (["compare", "--timeout", "0", "--n", "10"], "timeout must be"),
+])
+def test_bad_input_is_one_line_and_exit_2(args: list[str], words: str) -> None:
+    result = _cli(*args)
+    assert result.returncode == 2
+    assert words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_info() -> None:
+    result = _cli("info")
+    assert result.returncode == 0
+    for key in ("logical_cpus", "usable_cpus", "parallel_capacity", "gil_enabled", "start_method"):
+        assert key in result.stdout
+
+
+def test_help_documents_every_option() -> None:
+    result = _cli("compare", "--help")
+    for option in ("--n", "--jobs", "--workers", "--models", "--repeat", "--start-method", "--csv", "--plot"):
+        assert option in result.stdout
