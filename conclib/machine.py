@@ -7,6 +7,7 @@ import math
 import multiprocessing
 import os
 import platform
+import queue
 import sys
 import time
 from pathlib import Path
@@ -92,16 +93,30 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
              for _ in range(count)]
     for p in procs:
         p.start()
+    shares: list[float] = []
     try:
-        shares = [results.get(timeout=10) for _ in procs]
+        while len(shares) < count:
+            try:
+                shares.append(results.get(timeout=0.1))
+            except queue.Empty:
+                if sum(p.exitcode is not None for p in procs) > len(shares) + results.qsize():
+                    raise RuntimeError("a capacity-test process exited without reporting") from None
     finally:
         for p in procs:
             p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+                p.join()
         results.close()
         results.join_thread()
     return round(sum(shares), 2)
+
+
+def _capacity_or_none() -> float | None:
+    try:
+        return parallel_capacity()
+    except RuntimeError:  # e.g. worker processes cannot start from this __main__
+        return None
 
 
 def gil_enabled() -> bool:
@@ -116,7 +131,7 @@ def machine_info(measure: bool = True) -> dict[str, Any]:
         "logical_cpus": os.cpu_count(),
         "usable_cpus": usable_cpus(),
         "cpu_quota": cgroup_cpu_quota(),
-        "parallel_capacity": parallel_capacity() if measure else None,
+        "parallel_capacity": _capacity_or_none() if measure else None,
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "gil_enabled": gil_enabled(),

@@ -79,7 +79,12 @@ def check_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_
 
 
 def context(start_method: str | None) -> multiprocessing.context.BaseContext:
-    return multiprocessing.get_context(start_method)
+    ctx = multiprocessing.get_context(start_method)
+    if ctx.get_start_method() == "forkserver":
+        # The fork server imports conclib once; each worker is then a cheap fork of it.
+        # (Takes effect only if the server has not started yet.)
+        ctx.set_forkserver_preload(["conclib"])
+    return ctx
 
 
 # ---------------------------------------------------------------- inside the worker processes

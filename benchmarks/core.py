@@ -1,0 +1,94 @@
+"""Benchmarks of the core: fidelity to the cheat-sheet, instrumentation overhead, fixed costs.
+
+Run on an otherwise idle machine: ``python benchmarks/core.py [--n N] [--repeat R]``.
+Every comparison alternates A B A B ... and reports the median ratio, so slow
+drifts of a shared machine hit both sides alike. Results: benchmarks/results/core.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import conclib
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = {"sequential": "sequential_countdown.py", "threads": "threads_countdown.py",
+           "processes": "processes_countdown.py"}
+
+
+def script_seconds(model: str, n: int) -> float:
+    """Run the cheat-sheet's program as-is in a fresh Python and read the seconds it prints."""
+    out = subprocess.run([sys.executable, str(HERE / "cheatsheet" / SCRIPTS[model]), str(n)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(re.search(r"took ([0-9.e-]+) seconds", out).group(1))
+
+
+def fidelity(n: int, repeat: int) -> dict:
+    """conclib.run(model, countdown, [n, n]) against the same program run as-is: median ratio."""
+    out = {}
+    for model in SCRIPTS:
+        ratios = []
+        for _ in range(repeat):
+            script = script_seconds(model, n)
+            ours = conclib.run(model, conclib.countdown, [n, n]).elapsed
+            ratios.append(ours / script)
+        out[model] = {"median_ratio": statistics.median(ratios), "ratios": ratios}
+        print(f"fidelity  {model:<10} conclib/script = {statistics.median(ratios):.3f}  "
+              f"({', '.join(f'{r:.3f}' for r in ratios)})", flush=True)
+    return out
+
+
+def overhead(n: int, repeat: int) -> dict:
+    """countdown_sampled(n) against countdown(n), in this thread: median time ratio."""
+    ratios = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        conclib.countdown(n)
+        t1 = time.perf_counter()
+        conclib.countdown_sampled(n)
+        t2 = time.perf_counter()
+        ratios.append((t2 - t1) / (t1 - t0))
+    print(f"overhead  sampled/plain = {statistics.median(ratios):.4f}  "
+          f"({', '.join(f'{r:.3f}' for r in ratios)})", flush=True)
+    return {"median_ratio": statistics.median(ratios), "ratios": ratios}
+
+
+def fixed_costs(repeat: int) -> dict:
+    """Wall time of two jobs of n=0: what starting and stopping each model costs."""
+    variants = [(m, None) for m in conclib.MODELS if m != "processes"]
+    variants += [("processes", method) for method in multiprocessing.get_all_start_methods()]
+    times: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        for model, method in variants:
+            run = conclib.run(model, conclib.countdown, [0, 0], start_method=method)
+            times.setdefault(f"{model}" + (f" ({method})" if method else ""), []).append(run.elapsed)
+    out = {name: {"median_ms": 1000 * statistics.median(t)} for name, t in times.items()}
+    for name, value in out.items():
+        print(f"fixed cost  {name:<24} {value['median_ms']:8.2f} ms", flush=True)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--n", type=int, default=100_000_000, help="countdown per job (default: the cheat-sheet's)")
+    p.add_argument("--repeat", type=int, default=5, help="pairs per comparison (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=HERE / "results" / "core.json")
+    args = p.parse_args()
+    results = {"n": args.n, "repeat": args.repeat, "machine": conclib.machine_info(),
+               "fidelity": fidelity(args.n, args.repeat), "overhead": overhead(args.n, args.repeat),
+               "fixed_costs": fixed_costs(max(args.repeat, 10))}
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
