@@ -1,0 +1,87 @@
+"""How the same total work speeds up with more workers, and Amdahl's law fitted to it."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .machine import usable_cpus
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def split(total_work: float, parts: int) -> list[Any]:
+    """``total_work`` in ``parts`` nearly equal jobs (whole numbers stay whole): split(10, 3) == [4, 3, 3]."""
+    if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+        raise ValueError(f"parts must be a whole number >= 1, got {parts!r}")
+    if isinstance(total_work, bool) or not isinstance(total_work, (int, float)) or not total_work >= 0:
+        raise ValueError(f"total_work must be a number >= 0 (countdown size or seconds), got {total_work!r}")
+    if isinstance(total_work, int):
+        q, r = divmod(total_work, parts)
+        return [q + (1 if i < r else 0) for i in range(parts)]
+    return [total_work / parts] * parts
+
+
+def amdahl(workers: Any, serial: float, cpus: float | None = None) -> Any:
+    """Amdahl's law: speedup = 1 / (serial + (1 - serial) / p), with p capped at ``cpus`` if given."""
+    p = np.asarray(workers, dtype=float)
+    if cpus is not None:
+        p = np.minimum(p, cpus)
+    return 1.0 / (serial + (1.0 - serial) / p)
+
+
+def amdahl_fit(workers: Sequence[float], speedup: Sequence[float], cpus: float | None = None) -> float:
+    """The serial fraction (0 to 1) whose Amdahl curve is closest to the measured speedups.
+
+    A least-squares fit of one parameter, by a fine grid search (no scipy needed).
+    With ``cpus``, more workers than CPUs count as ``cpus`` (they cannot run at once).
+    """
+    w, s = np.asarray(workers, dtype=float), np.asarray(speedup, dtype=float)
+    if w.shape != s.shape or w.size == 0:
+        raise ValueError(f"workers and speedup must be two lists of the same, non-zero length; "
+                         f"got {w.size} and {s.size} values")
+    if np.any(w < 1) or not np.all(np.isfinite(s)):
+        raise ValueError("workers must be >= 1 and every speedup a finite number")
+    grid = np.linspace(0.0, 1.0, 10_001)
+    errors = ((amdahl(w[None, :], grid[:, None], cpus) - s[None, :]) ** 2).sum(axis=1)
+    return float(grid[int(np.argmin(errors))])
+
+
+def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work: float, *,
+                    workers: Iterable[int] | None = None, repeat: int = 3) -> pd.DataFrame:
+    """Split ``total_work`` into one job per worker, for 1 to 2x the CPUs workers, and time each model.
+
+    Runs are interleaved (every model and worker count once, then again), so noise hits all alike.
+
+    Returns:
+        One row per (model, workers): ``median``, ``min``, ``max`` seconds and ``speedup``
+        (the model's median time with 1 worker divided by this one).
+    """
+    import pandas as pd
+
+    from .runner import check_models, run
+
+    models = check_models(models)
+    counts = sorted(set(range(1, 2 * usable_cpus() + 1) if workers is None else workers))
+    if not counts or any(isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in counts):
+        raise ValueError(f"workers must be whole numbers >= 1, got {workers!r}")
+    if 1 not in counts:
+        raise ValueError(f"workers must include 1 (the baseline for the speedup), got {counts}")
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
+    times: dict[tuple[str, int], list[float]] = {}
+    for _ in range(repeat):
+        for count in counts:
+            for model in models:
+                elapsed = run(model, task, split(total_work, count)).elapsed
+                times.setdefault((model, count), []).append(elapsed)
+    rows = [{"model": m, "workers": c, "median": statistics.median(t), "min": min(t), "max": max(t), "runs": len(t)}
+            for (m, c), t in times.items()]
+    table = pd.DataFrame(rows).sort_values(["model", "workers"], kind="stable").reset_index(drop=True)
+    base = table[table["workers"] == 1].set_index("model")["median"]
+    table["speedup"] = table["model"].map(base) / table["median"]
+    return table
