@@ -1,7 +1,8 @@
 """A local HTTP server with a chosen latency, so I/O-bound lessons need no internet.
 
+    >>> from conclib.iotasks import fetch_async
     >>> with latency_server(delay=0.1) as url:
-    ...     conclib.run("asyncio", conclib.fetch_async, [url] * 100)
+    ...     conclib.run("asyncio", fetch_async, [url] * 100)
 
 The server runs in its own process (so it does not compete with the jobs for
 this process's GIL) and listens on 127.0.0.1 only. Paths:
