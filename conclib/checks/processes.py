@@ -6,9 +6,10 @@ import math
 import os
 from typing import Any
 
+from ..scaling import amdahl
 from . import Verdict, missing, passed, wrong
 
-__all__ = ["amdahl", "check_amdahl", "check_main_guard", "check_own_task_run"]
+__all__ = ["check_amdahl", "check_main_guard", "check_own_task_run"]
 
 #: The multiple-choice answers of 03's question on ``if __name__ == '__main__'``.
 GUARD_CHOICES = {
@@ -41,26 +42,13 @@ def check_main_guard(answer: Any = None) -> Verdict:
     return wrong(hints[key])
 
 
-def amdahl(parallel_fraction: float, workers: int) -> float:
-    """Amdahl's law: the best speedup when ``parallel_fraction`` of the work spreads over ``workers``.
-
-    Raises:
-        ValueError: ``parallel_fraction`` outside 0..1 or ``workers`` < 1.
-    """
-    if not 0 <= parallel_fraction <= 1:
-        raise ValueError(f"parallel_fraction must be between 0 and 1, got {parallel_fraction!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
-    return 1 / ((1 - parallel_fraction) + parallel_fraction / workers)
-
-
 def check_amdahl(speedup: Any = None, parallel_fraction: float = 0.9, workers: int = 4) -> Verdict:
     """03: the best speedup of a program whose ``parallel_fraction`` runs in parallel on ``workers`` cores."""
     if speedup is None:
         return missing("Set `speedup` to a number: the best speedup Amdahl's law allows.")
     if isinstance(speedup, bool) or not isinstance(speedup, (int, float)) or not math.isfinite(speedup):
         return wrong(f"speedup must be a number, got {speedup!r}.")
-    right = amdahl(parallel_fraction, workers)
+    right = float(amdahl(workers, serial=1 - parallel_fraction))
     if math.isclose(speedup, right, rel_tol=0.01):
         return passed(f"{right:.2f}x: the serial {1 - parallel_fraction:.0%} still takes its full time, "
                       f"so even with infinitely many cores the speedup stays below "
