@@ -39,7 +39,9 @@ CHEATSHEET = {"n": 100_000_000, "n_jobs": 2, "seconds": {"threads": 5.33, "proce
 
 #: Running intervals are split where two samples are further apart than GAP_FACTOR typical spacings.
 GAP_FACTOR = 4.0
-#: A job that used less CPU than this share of its wall time was mostly waiting (I/O, sleep).
+#: A job whose samples are this far apart (s) and that used less CPU than WAITING_CPU_SHARE
+#: of its wall time was mostly waiting (I/O, sleep); CPU-bound tasks sample every ~0.5 ms.
+WAITING_SPACING = 0.01
 WAITING_CPU_SHARE = 0.2
 
 _STATUS_MARK = {"failed": "X", "stopped": "|"}
@@ -208,6 +210,8 @@ class LiveRace:
         if self.ax is None:  # a figure pyplot does not track: shown only by us, never twice
             self.ax = Figure(figsize=_figsize(1.5 + 1.2 * n_jobs), layout="constrained").add_subplot()
         self.fig = self.ax.figure
+        if self.jupyter and "matplotlib.pyplot" in sys.modules:  # we display it: the inline backend must not
+            sys.modules["matplotlib.pyplot"].close(self.fig)
         self.history_t: list[float] = [0.0]
         self.history_f: list[list[float]] = [[0.0] * n_jobs]
         ax = self.ax
@@ -316,7 +320,11 @@ def running_intervals(times: Sequence[float], factor: float = GAP_FACTOR) -> lis
 
 
 def _waiting(job: JobRecord) -> bool:
-    return job.wall > 0 and (len(job.samples) < 3 or job.cpu < WAITING_CPU_SHARE * job.wall)
+    """Mostly waiting: little CPU and few samples (a busy job on a loaded machine also gets little CPU)."""
+    if job.wall <= 0 or job.cpu >= WAITING_CPU_SHARE * job.wall:
+        return False
+    times = [t for t, _ in job.samples]
+    return len(times) < 3 or float(np.median(np.diff(times))) > WAITING_SPACING
 
 
 def _check_window(window: Any) -> tuple[float, float] | None:
@@ -469,8 +477,9 @@ def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None
     high = table.loc[models, "max"].to_numpy(float) - med
     ax.bar(x, med, color=[COLOURS.get(m, "0.5") for m in models], alpha=0.85, width=0.6,
            yerr=[low, high], capsize=6, error_kw={"lw": 1.5}, label="median here (whiskers: min to max)")
-    for xi, m in zip(x, med, strict=True):
-        ax.annotate(f"{m:.2f} s", (xi, m), xytext=(8, 3), textcoords="offset points", ha="left", fontsize="small")
+    for xi, m, top in zip(x, med, med + high, strict=True):
+        ax.annotate(f"{m:.2f} s", (xi, top), xytext=(0, 4), textcoords="offset points", ha="center",
+                    fontsize="small")
     if "sequential" in table.index and n_jobs >= 1:
         cpus = _capacity(capacity)
         ideal = float(table.loc["sequential", "median"]) / min(n_jobs, max(cpus, 1.0))
@@ -554,6 +563,8 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
         ax.plot(w, s, "o-", color=c, label=label)
     ax.plot([], [], color="0.4", ls=":", lw=1.5, label="dotted: Amdahl's law, speedup = 1 / (s + (1 - s) / p)")
     ax.axvline(cpus, color="0.7", lw=1, zorder=0)
+    ax.annotate(f"{cpus:g} CPUs", (cpus, 0), xytext=(4, 4), textcoords="offset points", color="0.4",
+                fontsize="small")
     ax.set_xlabel("workers (one job each; the total work stays the same)")
     ax.set_ylabel("speedup (time with 1 worker / time with n)")
     ax.set_title("Scaling: does adding workers make the same work faster?")

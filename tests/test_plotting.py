@@ -111,6 +111,12 @@ def test_timeline_draws_sparse_low_cpu_jobs_as_waiting() -> None:
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["waiting (I/O, no CPU)"]
 
 
+def test_timeline_keeps_busy_jobs_that_got_little_cpu_as_running() -> None:
+    crowded = make_run((job(0, 100.0, 100.1, cpu=0.005), job(1, 100.0, 100.1, cpu=0.005)))  # a loaded machine
+    ax = plotting.timeline(crowded)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["running (taking progress samples)"]
+
+
 def test_running_intervals_split_at_long_gaps() -> None:
     times = [0.0, 0.001, 0.002, 0.003, 0.010, 0.011, 0.012]
     assert plotting.running_intervals(times) == [(0.0, 0.003), (0.010, 0.012)]
@@ -192,9 +198,8 @@ def test_classroom_style_is_bigger_and_goes_away() -> None:
         ax = plotting.race(TWO)
     assert matplotlib.rcParams["font.size"] == size
     assert ax.title.get_fontsize() > size
-    with pytest.raises(ValueError, match="'classroom'"):
-        with plotting.style("poster"):
-            pass
+    with pytest.raises(ValueError, match="'classroom'"), plotting.style("poster"):
+        pass
 
 
 def test_every_model_has_its_own_colour() -> None:
