@@ -94,7 +94,7 @@ def test_winner_processes_on_one_core_names_the_capacity(monkeypatch: pytest.Mon
     monkeypatch.setattr(conclib.machine, "parallel_capacity", lambda: 2.0)
     verdict = choosing.winner({"cpu": "processes", "io": "threads"}, SHORT_JOBS, IO)
     assert not verdict and "took 4.00x the time of 'sequential'" in verdict.message
-    assert "starting the processes cost more" in verdict.message
+    assert "starting processes takes time" in verdict.message
 
 
 @pytest.mark.parametrize("prediction", [None, {"cpu": None, "io": None}, {"cpu": ..., "io": ...}])

@@ -99,7 +99,8 @@ def _why_processes_lost() -> str:
     if capacity < 1.5:
         return (f", but this machine could not run them at once (measured parallel capacity: "
                 f"{capacity:.1f} cores)")
-    return ", but here starting the processes cost more than running the short jobs in parallel saved"
+    return (", but here that did not pay off: starting processes takes time, and other programs may have "
+            "kept the cores busy while you measured")
 
 
 def winner(prediction: Any, cpu_table: Any, io_table: Any) -> Verdict:

@@ -83,4 +83,4 @@ def ratio(answer: Any, table: Any) -> Verdict:
                "(or starting the processes ate the gain)")
     return passed(f"Processes took {right:.2f}x the time of threads here; on the cheat-sheet's machine "
                   f"{theirs:.2f}x ({CHEATSHEET['processes']} s / {CHEATSHEET['threads']} s). A ratio compares "
-                  f"across machines where seconds do not: {verdict}.")
+                  f"across machines where seconds do not. Here {verdict}.")
