@@ -28,14 +28,15 @@ RESULTS = Path(__file__).parent / "results" / "live_overhead.json"
 
 def measure(model: str, n: int, jobs: int, repeat: int) -> dict[str, object]:
     """``repeat`` pairs of runs (without, with live drawing); the median ratio of their times."""
-    plain, live, frames = [], [], []
+    plain, live, frames, share = [], [], [], []
     for _ in range(repeat):
         plain.append(conclib.run(model, conclib.countdown_sampled, [n] * jobs).elapsed)
         observer = LiveRace(frames=True)
         live.append(conclib.run(model, conclib.countdown_sampled, [n] * jobs, observer=observer).elapsed)
         frames.append(observer.frames_drawn)
+        share.append(observer.drawing_time / live[-1])
     ratios = [b / a for a, b in zip(plain, live, strict=True)]
-    return {"model": model, "without_s": plain, "with_s": live, "frames": frames,
+    return {"model": model, "without_s": plain, "with_s": live, "frames": frames, "drawing_share": share,
             "median_ratio": statistics.median(ratios), "ok": statistics.median(ratios) <= TARGET}
 
 
@@ -54,7 +55,8 @@ def main() -> None:
     for r in results:
         verdict = "ok" if r["ok"] else f"over the {TARGET:.2f} target"
         print(f"{r['model']:>10}: with/without live drawing = {r['median_ratio']:.3f} "
-              f"(median of {args.repeat} pairs, {statistics.median(r['frames']):.0f} frames/run): {verdict}")
+              f"(median of {args.repeat} pairs, {statistics.median(r['frames']):.0f} frames/run, "
+              f"drawing took {statistics.median(r['drawing_share']):.1%} of the time): {verdict}")
     print(f"written to {RESULTS}")
 
 

@@ -189,7 +189,7 @@ class LiveRace:
     """
 
     def __init__(self, ax: Axes | None = None, save: str | os.PathLike[str] | None = None, *,
-                 frames: bool | None = None, budget: float = 0.03) -> None:
+                 frames: bool | None = None, budget: float = 0.04) -> None:
         if ax is not None and not isinstance(ax, Axes):
             raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
         if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget <= 1:
@@ -227,17 +227,29 @@ class LiveRace:
         self._xmax = 1.0
         ax.set_xlim(0, self._xmax)
         if self.frames:
-            self._publish(self._frame(0.0), first=True)
+            began = time.thread_time()
+            self._publish(self._frame(0.0), first=True)  # before the run's clock starts
+            self._redraw_cost = time.thread_time() - began
+            self._blit_cost = self._redraw_cost / 4  # a first guess, measured from the first blit on
 
     def update(self, elapsed: float, fractions: Sequence[float]) -> None:
         self.history_t.append(elapsed)
         self.history_f.append(list(fractions))
-        if not self.frames or self.drawing_time > self.budget * elapsed:
-            return  # over the drawing budget: skip this frame, keep the data
+        if not self.frames:
+            return
+        redraw = elapsed > 0.9 * self._xmax
+        cost = self._redraw_cost if redraw else self._blit_cost
+        if self.drawing_time + cost > self.budget * elapsed:
+            return  # this frame would go over the drawing budget: skip it, keep the data
         began = time.thread_time()
         self._publish(self._frame(elapsed))
+        spent = time.thread_time() - began
+        if redraw:
+            self._redraw_cost = spent
+        else:
+            self._blit_cost = spent
         self.frames_drawn += 1
-        self.drawing_time += time.thread_time() - began
+        self.drawing_time += spent
 
     def finish(self, run: Run) -> None:
         if not hasattr(self, "fig"):  # finish without start: draw the run anyway
@@ -266,8 +278,7 @@ class LiveRace:
 
             canvas = FigureCanvasAgg(self.fig)
         if self._background is None or elapsed > 0.9 * self._xmax:
-            while elapsed > 0.9 * self._xmax:
-                self._xmax *= 2
+            self._xmax = _nice_limit(max(2 * self._xmax, 1.15 * self._eta(elapsed)))
             self.ax.set_xlim(0, self._xmax)
             canvas.draw()  # everything but the animated artists
             self._background = canvas.copy_from_bbox(self.fig.bbox)
@@ -282,6 +293,11 @@ class LiveRace:
         image.convert("RGB").save(buffer, format="png", compress_level=1)  # RGB, fast: half the time
         return buffer.getvalue()
 
+    def _eta(self, elapsed: float) -> float:
+        """The run's expected length: elapsed time over the share of all work done."""
+        done = float(np.mean(self.history_f[-1])) if self.n_jobs else 0.0
+        return elapsed / done if done > 0.05 else elapsed
+
     def _publish(self, png: bytes, first: bool = False) -> None:
         self.last_frame = png
         if not self.jupyter:
@@ -293,6 +309,12 @@ class LiveRace:
             self._handle = display(bundle, raw=True, display_id=True)
         else:
             self._handle.update(bundle, raw=True)
+
+
+def _nice_limit(seconds: float) -> float:
+    """The next of 1, 2, 5, 10, 20, 50, ... at or above ``seconds``."""
+    step = 10.0 ** math.floor(math.log10(max(seconds, 1e-3)))
+    return next(k * step for k in (1, 2, 5, 10) if k * step >= seconds)
 
 
 # --------------------------------------------------------------------------- timeline
