@@ -68,14 +68,15 @@ def usable_cpus() -> int:
     return max(1, min(count, math.ceil(quota))) if quota else count
 
 
-def _spin(start_at: float, end_at: float, results: Any) -> None:
-    """Busy-loop from ``start_at`` to ``end_at`` and report the share of a core this process got."""
+def _spin(start_at: float, window: float, results: Any) -> None:
+    """Busy-loop for ``window`` seconds from ``start_at`` (from now, if started late) and
+    report the share of a core this process got meanwhile."""
     while time.perf_counter() < start_at:
         pass
     begin, cpu0 = time.perf_counter(), time.process_time()
-    while time.perf_counter() < end_at:
+    while time.perf_counter() - begin < window:
         pass
-    results.put((time.process_time() - cpu0) / max(end_at - begin, 1e-9))
+    results.put((time.process_time() - cpu0) / (time.perf_counter() - begin))
 
 
 @functools.cache
@@ -89,7 +90,7 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
     ctx = multiprocessing.get_context(default_start_method())
     results = ctx.Queue()
     start_at = time.perf_counter() + 0.4  # time for the processes to start
-    procs = [ctx.Process(target=_spin, args=(start_at, start_at + window, results), daemon=True)
+    procs = [ctx.Process(target=_spin, args=(start_at, window, results), daemon=True)
              for _ in range(count)]
     for p in procs:
         p.start()
@@ -109,7 +110,7 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
                 p.join()
         results.close()
         results.join_thread()
-    return round(sum(shares), 2)
+    return round(min(sum(shares), count), 2)
 
 
 def _capacity_or_none() -> float | None:

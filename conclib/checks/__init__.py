@@ -22,8 +22,8 @@ class Verdict:
     def __bool__(self) -> bool:
         return self.ok
 
-    def __repr__(self) -> str:  # what a notebook shows if the verdict is the cell's value
-        return self.message
+    def _ipython_display_(self) -> None:
+        """Show nothing as a cell's value: the check has printed its message already."""
 
 
 def _say(ok: bool, message: str) -> Verdict:
