@@ -341,6 +341,29 @@ def running_intervals(times: Sequence[float], factor: float = GAP_FACTOR) -> lis
     return [(a, b) for a, b in out if b > a]
 
 
+def one_thread_intervals(jobs: Sequence[JobRecord], factor: float = GAP_FACTOR) -> dict[int, list[tuple[float, float]]]:
+    """Running intervals of jobs that share one thread (asyncio, sequential): one job runs at a time.
+
+    All samples are merged in time order; the time between two consecutive
+    samples belongs to the job that took the second one (unless the gap is
+    ``factor`` x longer than usual: then nobody was running).
+    """
+    events = sorted((t, job.job) for job in jobs for t, _ in job.samples)
+    out: dict[int, list[tuple[float, float]]] = {job.job: [] for job in jobs}
+    if len(events) < 2:
+        return out
+    limit = factor * float(np.median(np.diff([t for t, _ in events])))
+    for (before, _), (t, job) in zip(events[:-1], events[1:], strict=True):
+        if t - before > limit:
+            continue
+        spans = out[job]
+        if spans and spans[-1][1] == before:
+            spans[-1] = (spans[-1][0], t)
+        else:
+            spans.append((before, t))
+    return out
+
+
 def _waiting(job: JobRecord) -> bool:
     """Mostly waiting: little CPU and few samples (a busy job on a loaded machine also gets little CPU)."""
     if job.wall <= 0 or job.cpu >= WAITING_CPU_SHARE * job.wall:
@@ -382,11 +405,16 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
     ax = _new_axes(ax, _figsize(2.0 + 0.9 * max(len(workers), 1)))
     c = COLOURS.get(run.model, "0.3")
     kinds: set[str] = set()
+    busy = [job for job in run.jobs if not _waiting(job)]
+    if run.model in ("asyncio", "sequential"):  # one thread: the samples of all jobs tell who ran when
+        intervals = one_thread_intervals(busy)
+    else:
+        intervals = {job.job: running_intervals([t for t, _ in job.samples]) for job in busy}
     for y, worker in enumerate(workers):
         shared = len(by_worker[worker]) > 1
         for k, job in enumerate(by_worker[worker]):
             shade = 0.6 if shared and k % 2 else 1.0  # tell apart consecutive jobs on one worker
-            spans = [(a - run.start, b - a) for a, b in running_intervals([t for t, _ in job.samples])]
+            spans = [(a - run.start, b - a) for a, b in intervals.get(job.job, [])]
             if _waiting(job):
                 kinds.add("waiting")
                 ax.broken_barh([(job.start - run.start, job.wall)], (y - 0.35, 0.7), facecolor="none",
@@ -416,6 +444,10 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
     ax.set_title(_title(run, "Timeline"))
     if run.model == "threads" and "running" in kinds and len(workers) > 1:
         _switch_interval_note(ax, run, window)
+    if run.model == "asyncio" and "running" in kinds and len(workers) > 1:
+        ax.text(0.01, 0.99, "one thread, one event loop: a coroutine runs until it awaits, then another gets a turn",
+                transform=ax.transAxes, va="top", ha="left", fontsize="x-small",
+                bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
     legend = {"running": Patch(facecolor=c, label="running (taking progress samples)"),
               "waiting": Patch(facecolor="none", edgecolor=c, hatch="///", label="waiting (I/O, no CPU)"),
               "unsampled": Patch(facecolor=c, alpha=0.3, label="start to end (no samples)"),

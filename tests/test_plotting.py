@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import json
 import sys
@@ -115,6 +116,13 @@ def test_timeline_keeps_busy_jobs_that_got_little_cpu_as_running() -> None:
     crowded = make_run((job(0, 100.0, 100.1, cpu=0.005), job(1, 100.0, 100.1, cpu=0.005)))  # a loaded machine
     ax = plotting.timeline(crowded)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["running (taking progress samples)"]
+
+
+def test_jobs_sharing_one_thread_take_turns() -> None:
+    a = dataclasses.replace(job(0, 0.0, 0.004), samples=((0.0, 0), (0.002, 1)))
+    b = dataclasses.replace(job(1, 0.0, 0.004), samples=((0.001, 0), (0.003, 1)))
+    spans = plotting.one_thread_intervals([a, b])  # a, b, a, b: each ran in the other's gaps
+    assert spans == {0: [(0.001, 0.002)], 1: [(0.0, 0.001), (0.002, 0.003)]}
 
 
 def test_running_intervals_split_at_long_gaps() -> None:
