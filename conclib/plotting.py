@@ -498,6 +498,10 @@ def _order(models: Sequence[str]) -> list[str]:
     return known + [m for m in models if m not in known]
 
 
+def _cpus(count: float) -> str:
+    return f"{count:g} CPU" + ("" if count == 1 else "s")
+
+
 def _capacity(capacity: float | None) -> float:
     """CPUs that really run at once: given, else measured, never more than the usable CPUs."""
     if capacity is not None:
@@ -538,21 +542,25 @@ def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None
         cpus = _capacity(capacity)
         ideal = float(table.loc["sequential", "median"]) / min(n_jobs, max(cpus, 1.0))
         ax.axhline(ideal, color="0.3", ls="--", lw=1.5,
-                   label=f"ideal here: sequential / min({n_jobs} jobs, {cpus:g} CPUs) = {ideal:.2f} s")
+                   label=f"ideal here: sequential / min({n_jobs} jobs, {_cpus(cpus)}) = {ideal:.2f} s")
     if n == CHEATSHEET["n"] and n_jobs == CHEATSHEET["n_jobs"]:
         shown = [(xi, CHEATSHEET["seconds"][m]) for xi, m in zip(x, models, strict=True) if m in CHEATSHEET["seconds"]]
         if shown:
             xs, ys = zip(*shown, strict=True)
             ax.plot(xs, ys, "D", color="white", mec="black", mew=1.5, ms=9, ls="none",
                     label="cheat-sheet's times (another machine)")
+            for xi, y in shown:
+                ax.annotate(f"{y:.2f} s", (xi, y), xytext=(9, 0), textcoords="offset points", va="center",
+                            fontsize="small")
     ax.set_xticks(x, models)
     ax.set_ylabel("wall time (s)")
     ax.set_xlabel("model")
     runs = int(table["runs"].min()) if "runs" in table.columns and len(table) else None
     ax.set_title("Wall time per model" + (f" (median of {runs} runs)" if runs else ""))
-    ax.set_ylim(0, None)
+    tops = [float(np.max(med + high))] if len(models) else [1.0]
+    tops += [float(y) for line in ax.lines for y in np.atleast_1d(line.get_ydata())]
+    ax.set_ylim(0, max(tops) * 1.4)  # headroom for the labels and the legend
     ax.legend(loc="upper left", fontsize="small", frameon=False)
-    ax.margins(y=0.25)
     return ax
 
 
@@ -576,7 +584,8 @@ def utilisation(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | No
     for xi, v in zip(x, values, strict=True):
         ax.annotate(f"{v:.2f}", (xi, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize="small")
     ax.axhline(1, color="0.3", ls="--", lw=1.5, label="1 core busy")
-    ax.axhline(cpus, color="0.3", ls=":", lw=1.5, label=f"all {cpus:g} available cores busy")
+    cores = _cpus(cpus).replace("CPU", "core")
+    ax.axhline(cpus, color="0.3", ls=":", lw=1.5, label=f"every available core busy ({cores})")
     ax.set_xticks(x, models)
     ax.set_xlabel("model")
     ax.set_ylabel("CPU seconds per wall second (cores busy)")
@@ -604,7 +613,7 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
         cpus = usable_cpus()
     top = int(table["workers"].max()) if len(table) else 1
     p = np.linspace(1, max(top, 1), 200)
-    ax.plot(p, np.minimum(p, cpus), color="0.4", ls="--", lw=1.5, label=f"ideal: min(workers, {cpus:g} CPUs)")
+    ax.plot(p, np.minimum(p, cpus), color="0.4", ls="--", lw=1.5, label=f"ideal: min(workers, {_cpus(cpus)})")
     for model in _order(list(dict.fromkeys(table["model"]))):
         rows = table[table["model"] == model].sort_values("workers")
         w, s = rows["workers"].to_numpy(float), rows["speedup"].to_numpy(float)
@@ -617,7 +626,7 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
         ax.plot(w, s, "o-", color=c, label=label)
     ax.plot([], [], color="0.4", ls=":", lw=1.5, label="dotted: Amdahl's law, speedup = 1 / (s + (1 - s) / p)")
     ax.axvline(cpus, color="0.7", lw=1, zorder=0)
-    ax.annotate(f"{cpus:g} CPUs", (cpus, 0), xytext=(4, 4), textcoords="offset points", color="0.4",
+    ax.annotate(_cpus(cpus), (cpus, 0), xytext=(4, 4), textcoords="offset points", color="0.4",
                 fontsize="small")
     ax.set_xlabel("workers (one job each; the total work stays the same)")
     ax.set_ylabel("speedup (time with 1 worker / time with n)")
