@@ -47,6 +47,8 @@ html: $(STAMP)  ## run every notebook at full size and export it to site/
 
 bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idle)
 	$(BIN)/python benchmarks/core.py
+	$(BIN)/python benchmarks/live_overhead.py
+	$(BIN)/python benchmarks/io_requests.py
 
 clean:
 	rm -rf $(VENV) site artifacts
