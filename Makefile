@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test test-lib test-notebooks test-spawn test-browser test-all lint demo html bench clean
+.PHONY: images lab test test-lib test-notebooks test-spawn test-browser test-all lint demo html bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idl
 	$(BIN)/python benchmarks/core.py
 	$(BIN)/python benchmarks/live_overhead.py
 	$(BIN)/python benchmarks/io_requests.py
+
+images: $(STAMP)  ## redraw docs/img from real runs (about 30 s)
+	$(BIN)/python docs/make_images.py
 
 clean:
 	rm -rf $(VENV) site artifacts

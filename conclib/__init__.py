@@ -19,6 +19,18 @@ from .tasks import (
                     io_wait_async,
 )
 
+#: Submodules loaded on first use (``conclib.plotting`` imports matplotlib, ``conclib.iotasks`` aiohttp).
+_LAZY = ("checks", "ioserver", "iotasks", "plotting", "scaling")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'conclib' has no attribute {name!r}")
+
+
 __all__ = [
     "MODELS",
     "JobRecord",

@@ -81,9 +81,9 @@ def check_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_
 def context(start_method: str | None) -> multiprocessing.context.BaseContext:
     ctx = multiprocessing.get_context(start_method)
     if ctx.get_start_method() == "forkserver":
-        # The fork server imports conclib once; each worker is then a cheap fork of it.
-        # (Takes effect only if the server has not started yet.)
-        ctx.set_forkserver_preload(["conclib"])
+        # The fork server imports your script (as by default) and conclib once; each
+        # worker is then a cheap fork of it. (Only before the server has started.)
+        ctx.set_forkserver_preload(["__main__", "conclib"])
     return ctx
 
 
