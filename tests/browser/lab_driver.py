@@ -80,20 +80,26 @@ WATCH_IMAGES_JS = """(indexes) => {
   look();
 }""".replace("NOTEBOOK", NOTEBOOK)
 
-#: What each cell shows once the run is over: its prompt, error outputs and images.
-READ_CELLS_JS = r"""() => [...document.querySelectorAll('NOTEBOOK .jp-Notebook .jp-Cell')]
-  .map((cell) => ({
+#: What each cell shows once the run is over: its prompt, error outputs and images. JupyterLab renders an
+#: error output (a traceback) like a stderr stream: mime type application/vnd.jupyter.stderr.
+READ_CELLS_JS = r"""() => {
+  const all = (node, selector) => [...node.querySelectorAll(selector)];
+  const output = (mime) => `.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.${mime}"]`;
+  return all(document, 'NOTEBOOK .jp-Notebook .jp-Cell').map((cell) => ({
     code: cell.classList.contains('jp-CodeCell'),
-    prompt: [...cell.querySelectorAll('.jp-InputArea-prompt, .jp-OutputArea-prompt')]
+    prompt: all(cell, '.jp-InputArea-prompt, .jp-OutputArea-prompt')
       .map((p) => p.textContent.trim()).filter((t) => t).concat([''])[0],
-    errors: [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
-      .map((o) => o.textContent).filter((t) => /Traceback|Error\b|Exception\b/.test(t)),
-    images: cell.querySelectorAll('.jp-OutputArea img').length,
-    distinct: new Set([...cell.querySelectorAll('.jp-OutputArea img')].map((i) => i.getAttribute('src'))).size,
-    height: (cell.querySelector('.jp-Cell-outputWrapper') || {getBoundingClientRect: () => ({height: 0})})
-      .getBoundingClientRect().height,
-    text: [...cell.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).join('\n'),
-  }))""".replace("NOTEBOOK", NOTEBOOK)
+    errors: all(cell, output('stderr')).map((o) => o.textContent)
+      .filter((t) => /Traceback|Error\b|Exception\b/.test(t)),
+    images: all(cell, '.jp-OutputArea img').length,
+    distinct: new Set(all(cell, '.jp-OutputArea img').map((i) => i.getAttribute('src'))).size,
+    height: cell.querySelector('.jp-Cell-outputWrapper')?.getBoundingClientRect().height ?? 0,
+    widgets: all(cell, '.jp-OutputArea-output > .jupyter-widgets').length,
+    brokenWidgets: all(cell, '.jp-OutputArea-output')
+      .filter((o) => /^(Error displaying widget|Loading widget)/.test(o.textContent.trim())).length,
+    text: all(cell, '.jp-OutputArea-output').map((o) => o.textContent).join('\n'),
+  }));
+}""".replace("NOTEBOOK", NOTEBOOK)
 
 
 @dataclasses.dataclass
@@ -108,6 +114,8 @@ class CellReport:
     images: int
     distinct: int  # different images among them (fewer than ``images``: a plot shown twice)
     height: float  # the output's final height (pixels)
+    widgets: int  # ipywidgets on screen
+    broken_widgets: int  # ipywidgets that did not render (an error or "Loading widget..." in their place)
     text: str
     tags: list[str]
     frames: int  # distinct images seen while the notebook ran (live cells only)
@@ -159,6 +167,8 @@ class NotebookReport:
                            f"{cell.span:.2f} s (at least 2 expected; a run too short to redraw shows no motion)")
             if cell.live and cell.images == 0:
                 out.append(f"{where} is a live plot with no image at the end")
+            if cell.broken_widgets:
+                out.append(f"{where} has {cell.broken_widgets} widget(s) that did not render")
             if cell.distinct < cell.images:
                 out.append(f"{where} shows the same image {cell.images - cell.distinct + 1} times (a plot shown twice)")
             if cell.live and len(cell.sizes) > 1:
@@ -285,7 +295,7 @@ def full_page_screenshot(page: Any, target: Path, limit: int = 16_000) -> Path:
     return target
 
 
-def run_notebook(lab: Lab, context: Any, path: str, shots: Path, timeout: float = 300) -> NotebookReport:
+def run_notebook(lab: Lab, context: Any, path: str, shots: Path, timeout: float = 240) -> NotebookReport:
     """Open ``path`` (relative to the lab's root) in a new tab, Run All Cells, and report what the page shows."""
     nb = nbformat.read(lab.root / path, as_version=4)
     sources = [cell.source for cell in nb.cells]
@@ -313,6 +323,8 @@ def run_notebook(lab: Lab, context: Any, path: str, shots: Path, timeout: float 
             busy = page.evaluate("() => [...document.querySelectorAll('NOTEBOOK .jp-InputArea-prompt')]"
                                  ".some((p) => p.textContent.includes('*'))".replace("NOTEBOOK", NOTEBOOK))
             state = lab.api(kernel)
+            if state["execution_state"] == "dead":
+                raise RuntimeError(f"the kernel of {path} died during Run All")
             quiet = datetime.now(timezone.utc) - datetime.fromisoformat(state["last_activity"].replace("Z", "+00:00"))
             return not busy and state["execution_state"] == "idle" and quiet.total_seconds() > QUIET
 
@@ -320,13 +332,17 @@ def run_notebook(lab: Lab, context: Any, path: str, shots: Path, timeout: float 
         seconds = time.perf_counter() - t0
         seen = page.evaluate("() => { clearInterval(window.__labTimer); cancelAnimationFrame(window.__labFrame); "
                              "return window.__labImages; }")
+        shown = page.evaluate(READ_CELLS_JS)
+        if len(shown) != len(sources):
+            raise RuntimeError(f"{path} has {len(sources)} cells, the page shows {len(shown)}")
         cells = []
-        for i, c in enumerate(page.evaluate(READ_CELLS_JS)):
+        for i, c in enumerate(shown):
             watched = seen.get(str(i), {})
             times = watched.get("times") or [0.0]
-            cells.append(CellReport(i, sources[i], c["code"], c["prompt"], c["errors"], c["images"], c["distinct"],
-                                    c["height"], c["text"], tags[i], len(watched.get("frames", [])),
-                                    max(times) - min(times), watched.get("sizes", []), watched.get("minHeight")))
+            cells.append(CellReport(
+                i, sources[i], c["code"], c["prompt"], c["errors"], c["images"], c["distinct"], c["height"],
+                c["widgets"], c["brokenWidgets"], c["text"], tags[i], len(watched.get("frames", [])),
+                max(times) - min(times), watched.get("sizes", []), watched.get("minHeight")))
         saved = []
         dom_cells = page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell")
         for i in live:

@@ -45,6 +45,7 @@ def sample_notebook() -> nbformat.NotebookNode:
         cells.append(new_code_cell('run = conclib.run("threads", conclib.countdown_sampled, [30_000_000] * 2, '
                                    'live=True)'))
     cells += [
+        new_code_cell("import ipywidgets\n\nipywidgets.IntProgress(value=3, max=5, description='widget')"),
         new_code_cell(f'{RAISES_MARK}\nraise ValueError("raised on purpose, as a lesson")',
                       metadata={"tags": [RAISES_TAG]}),
         new_code_cell("print('Run All went on after the error')"),

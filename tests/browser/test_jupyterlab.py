@@ -37,6 +37,7 @@ def test_sample_notebook_proves_the_checks(lab: Lab, context: Any, shots: Path) 
     assert "scale: quick" in cells[0].text, "the server must give the kernel CONCLIB_SCALE=quick"
     live = [c for c in cells if c.live]
     assert live and all(c.frames >= 3 and c.images == 1 for c in live), [(c.frames, c.images) for c in live]
+    assert [c.widgets for c in cells if "ipywidgets" in c.source] == [1], "the widget must render"
     raising = [c for c in cells if c.raises_on_purpose]
     assert raising[0].errors and "ValueError" in raising[0].errors[0], "an error output must be seen"
     assert cells[-1].executed and "went on" in cells[-1].text
