@@ -8,7 +8,7 @@ SCALE_VARIABLE = "CONCLIB_SCALE"
 
 #: The countdown's ``n`` at each scale. ``full`` is the cheat-sheet's size;
 #: ``quick`` keeps every notebook's relations visible in a fraction of the time (tests, CI).
-SIZES = {"full": 100_000_000, "quick": 3_000_000}
+SIZES = {"full": 100_000_000, "quick": 10_000_000}
 
 
 def scale() -> str:

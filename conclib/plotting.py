@@ -178,8 +178,8 @@ class LiveRace:
     unless ``frames=True``. The final frame, drawn from the run's real samples,
     stays. Drawing happens in the caller's thread only. So that the plot does not
     slow down what it measures, a frame redraws only the progress lines over a
-    cached background, and frames are skipped while drawing has used more than
-    ``budget`` of the elapsed time (CPU time of the drawing thread).
+    cached background, and after the first frame, frames are skipped while drawing
+    has used more than ``budget`` of the elapsed time (CPU time of the drawing thread).
 
     Args:
         ax: draw into this Axes (default: a new figure).
@@ -239,7 +239,7 @@ class LiveRace:
             return
         redraw = elapsed > 0.9 * self._xmax
         cost = self._redraw_cost if redraw else self._blit_cost
-        if self.drawing_time + cost > self.budget * elapsed:
+        if self.frames_drawn and self.drawing_time + cost > self.budget * elapsed:
             return  # this frame would go over the drawing budget: skip it, keep the data
         began = time.thread_time()
         self._publish(self._frame(elapsed))

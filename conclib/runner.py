@@ -96,8 +96,8 @@ class _Session:
         self.machine = machine_info()
         if self.observer is not None:
             self.observer.start(self.model, len(self.jobs))
-        self.next_draw = 0.0
         self.t0 = self.t1 = time.perf_counter()
+        self.next_draw = self.t0 + REDRAW
         self.deadline = None if self.timeout is None else self.t0 + self.timeout
         self.conductor = threading.Thread(target=self._conduct, name="conclib-conductor", daemon=True)
         self.conductor.start()
