@@ -117,3 +117,13 @@ def test_timeout_stops_the_jobs_and_raises(model: str) -> None:
     run = info.value.run
     assert run.status == "timeout" and run.elapsed < 3
     assert all(job.status == "stopped" for job in run.jobs)
+
+
+@pytest.mark.skipif(not conclib.machine_info(measure=False)["gil_enabled"], reason="a free-threaded build has no GIL")
+def test_samples_show_the_gil_hand_offs_between_two_threads() -> None:
+    run = conclib.run("threads", conclib.countdown_sampled, [3_000_000] * 2)  # ~0.1 s of work per thread
+    for job in run.jobs:
+        times = [t for t, _ in job.samples]
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        # a chunk takes well under 2 ms; a thread that waited for the GIL (~5 ms switch interval) shows a gap
+        assert sum(gap > 0.002 for gap in gaps) >= 3, f"{job.worker} never waited for the GIL"
