@@ -1,13 +1,15 @@
 """Benchmarks of the core: fidelity to the cheat-sheet, instrumentation overhead, fixed costs.
 
 Run on an otherwise idle machine: ``python benchmarks/core.py [--n N] [--repeat R]``.
-Every comparison alternates A B A B ... and reports the median ratio, so slow
-drifts of a shared machine hit both sides alike. Results: benchmarks/results/core.json.
+Every comparison takes pairs in alternating order (A B, B A, ...) and reports the
+median ratio, so a slow drift of a shared machine favours neither side; the
+fidelity runs put conclib and the cheat-sheet's programs each in a fresh Python. Results: benchmarks/results/core.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import re
@@ -15,6 +17,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import conclib
@@ -31,34 +35,47 @@ def script_seconds(model: str, n: int) -> float:
     return float(re.search(r"took ([0-9.e-]+) seconds", out).group(1))
 
 
+def conclib_seconds(model: str, n: int) -> float:
+    """``conclib.run(model, countdown, [n, n])`` in a fresh Python, like the script: its ``elapsed``."""
+    code = f"import conclib; print(conclib.run({model!r}, conclib.countdown, [{n}, {n}]).elapsed)"
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def _abba(first: Callable[[], float], second: Callable[[], float], repeat: int) -> list[float]:
+    """Ratios second/first from pairs taken in A B, B A order, so a slow drift favours neither."""
+    ratios = []
+    for i in range(repeat):
+        gc.collect()
+        if i % 2 == 0:
+            a, b = first(), second()
+        else:
+            b, a = second(), first()
+        ratios.append(b / a)
+    return ratios
+
+
+def _report(name: str, ratios: list[float]) -> dict:
+    print(f"{name} = {statistics.median(ratios):.3f}  ({', '.join(f'{r:.3f}' for r in ratios)})", flush=True)
+    return {"median_ratio": statistics.median(ratios), "ratios": ratios}
+
+
 def fidelity(n: int, repeat: int) -> dict:
-    """conclib.run(model, countdown, [n, n]) against the same program run as-is: median ratio."""
-    out = {}
-    for model in SCRIPTS:
-        ratios = []
-        for _ in range(repeat):
-            script = script_seconds(model, n)
-            ours = conclib.run(model, conclib.countdown, [n, n]).elapsed
-            ratios.append(ours / script)
-        out[model] = {"median_ratio": statistics.median(ratios), "ratios": ratios}
-        print(f"fidelity  {model:<10} conclib/script = {statistics.median(ratios):.3f}  "
-              f"({', '.join(f'{r:.3f}' for r in ratios)})", flush=True)
-    return out
+    """conclib.run(model, countdown, [n, n]) against the cheat-sheet's program, both in a fresh Python."""
+    return {model: _report(f"fidelity  {model:<10} conclib/script",
+                           _abba(partial(script_seconds, model, n), partial(conclib_seconds, model, n), repeat))
+            for model in SCRIPTS}
+
+
+def _timed(task: Callable[[int], None], n: int) -> float:
+    started = time.perf_counter()
+    task(n)
+    return time.perf_counter() - started
 
 
 def overhead(n: int, repeat: int) -> dict:
     """countdown_sampled(n) against countdown(n), in this thread: median time ratio."""
-    ratios = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        conclib.countdown(n)
-        t1 = time.perf_counter()
-        conclib.countdown_sampled(n)
-        t2 = time.perf_counter()
-        ratios.append((t2 - t1) / (t1 - t0))
-    print(f"overhead  sampled/plain = {statistics.median(ratios):.4f}  "
-          f"({', '.join(f'{r:.3f}' for r in ratios)})", flush=True)
-    return {"median_ratio": statistics.median(ratios), "ratios": ratios}
+    return _report("overhead  sampled/plain",
+                   _abba(partial(_timed, conclib.countdown, n), partial(_timed, conclib.countdown_sampled, n), repeat))
 
 
 def fixed_costs(repeat: int) -> dict:

@@ -87,7 +87,9 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
     seconds and sums the share of a core each one got. Cached per session.
     """
     count = processes or usable_cpus()
-    ctx = multiprocessing.get_context(default_start_method())
+    from .processes import context  # the same context (and fork-server preload) as the runs
+
+    ctx = context(default_start_method())
     results = ctx.Queue()
     start_at = time.perf_counter() + 0.4  # time for the processes to start
     procs = [ctx.Process(target=_spin, args=(start_at, window, results), daemon=True)
