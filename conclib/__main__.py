@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.plot:
         from .plotting import save_comparison
 
-        save_comparison(table, args.plot, n=args.n)
+        save_comparison(table, args.plot, n=args.n, n_jobs=args.jobs)
     return 0
 
 

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._base import MODELS, JobRecord, Run, check_model
+from ._base import MODELS, JobRecord, Run, check_model, check_seconds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -635,3 +635,51 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
     ax.set_ylim(0, max(cpus, float(table["speedup"].max()) if len(table) else 1.0) * 1.2)
     ax.legend(loc="upper left", fontsize="small", frameon=False)
     return ax
+
+
+def throughput(runs: Sequence[Run], ax: Axes | None = None, *, delay: float | None = None) -> Axes:
+    """Pool size against throughput (jobs per second) and each job's own latency, for I/O-bound runs.
+
+    Give the runs of the same jobs with different ``workers`` (e.g. 1, 10, 100 threads). More
+    workers finish more jobs per second, while each single request takes as long as before:
+    concurrency buys throughput, not a faster request.
+
+    Args:
+        runs: finished runs of the same jobs, one per pool size (``run.workers``).
+        delay: the server's latency in seconds; draws the ideal throughput, min(workers, jobs) / delay.
+    """
+    runs = sorted((_check_run(r) for r in runs), key=lambda r: r.workers or r.n_jobs)
+    if not runs:
+        raise ValueError("runs must hold at least one finished run")
+    ax = _new_axes(ax)
+    pools = np.array([r.workers or r.n_jobs for r in runs], float)
+    rate = np.array([len(r.jobs) / r.elapsed for r in runs])
+    latency = np.array([np.median([job.wall for job in r.jobs]) for r in runs])
+    colour = COLOURS.get(runs[0].model, "0.3")
+    ax.plot(pools, rate, "o-", color=colour, label=f"throughput ({runs[0].model})")
+    if delay is not None:
+        check_seconds("delay", delay, allow_zero=False)
+        ax.plot(pools, np.minimum(pools, runs[0].n_jobs) / delay, color="0.4", ls="--", lw=1.5,
+                label=f"ideal: min(workers, jobs) / {delay:g} s")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(pools, [f"{p:g}" for p in pools])
+    ax.set_xlabel("workers in the pool")
+    ax.set_ylabel("throughput (jobs finished per second)")
+    right = ax.twinx()
+    right.plot(pools, latency * 1000, "s:", color="0.3", label="one job's latency (median)")
+    right.set_ylabel("one job's latency (ms)")
+    right.set_ylim(0, float(latency.max()) * 1000 * 1.6)
+    lines = ax.get_legend_handles_labels(), right.get_legend_handles_labels()
+    ax.legend(lines[0][0] + lines[1][0], lines[0][1] + lines[1][1], loc="upper left", fontsize="small",
+              frameon=False)
+    ax.set_title(f"{runs[0].n_jobs} I/O-bound jobs: more workers, more throughput, same latency")
+    return ax
+
+
+def save_comparison(table: pd.DataFrame, path: str | os.PathLike[str], n: int | None = None, *,
+                    n_jobs: int = 2) -> None:
+    """Draw :func:`comparison` into a new figure and write it to a PNG file (for scripts and the CLI)."""
+    fig = Figure(figsize=_figsize(), layout="constrained")
+    comparison(table, fig.add_subplot(), n=n, n_jobs=n_jobs)
+    fig.savefig(path)

@@ -15,14 +15,15 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_compare_prints_the_table(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
-    csv = tmp_path / "table.csv"
-    assert main(["compare", "--n", "20000", "--repeat", "1", "--csv", str(csv)]) == 0
+    csv, png = tmp_path / "table.csv", tmp_path / "plot.png"
+    assert main(["compare", "--n", "20000", "--repeat", "1", "--csv", str(csv), "--plot", str(png)]) == 0
     out = capsys.readouterr().out
     for word in ("median", "min", "max", "speedup", "cpu_utilisation", "sequential", "threads",
                  "processes", "asyncio", "Reading:"):
         assert word in out
     assert "cheat-sheet" not in out  # its figures are shown only at its own size
     assert csv.read_text().startswith("model,median")
+    assert png.read_bytes().startswith(b"\x89PNG")
 
 
 def test_compare_options(capsys: pytest.CaptureFixture[str]) -> None:

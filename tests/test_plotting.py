@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import io
 import json
 import sys
 import time
@@ -62,13 +61,6 @@ EMPTY = make_run((), status="interrupted", n_jobs=2)
 TABLE = pd.DataFrame({"median": [2.0, 2.1, 1.1, 2.0], "min": [1.9, 2.0, 1.0, 1.9], "max": [2.2, 2.3, 1.3, 2.1],
                       "speedup": [1.0, 0.95, 1.8, 1.0], "runs": [3] * 4, "cpu_utilisation": [1.0, 1.0, 1.9, 1.0]},
                      index=pd.Index(conclib.MODELS, name="model"))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _fonts_loaded() -> None:
-    """Render once first: matplotlib keeps the font files it loads open for the whole session."""
-    plotting.race(FAILED).figure.savefig(io.BytesIO(), format="png")
-    plt.close("all")
 
 
 def lanes(ax: Axes) -> int:
@@ -295,3 +287,21 @@ def _countdown_for(seconds: float) -> int:
     conclib.countdown_sampled(1_000_000)
     rate = 1_000_000 / (time.perf_counter() - began)
     return int(min(max(rate * seconds, 1_000_000), 200_000_000))
+
+
+def test_throughput_draws_rate_and_latency_against_pool_size() -> None:
+    runs = [conclib.run("threads", conclib.io_wait, [0.05] * 8, workers=w) for w in (1, 4, 8)]
+    ax = plotting.throughput(runs, delay=0.05)
+    rate_line = ax.lines[0]
+    assert list(rate_line.get_xdata()) == [1, 4, 8]
+    rates = rate_line.get_ydata()
+    assert rates[0] < rates[1] < rates[2]  # more workers, more jobs finished per second
+    with pytest.raises(ValueError, match="runs must hold at least one"):
+        plotting.throughput([])
+
+
+def test_save_comparison_writes_a_png(tmp_path) -> None:
+    table = conclib.compare(["sequential", "threads"], conclib.countdown, [1000, 1000], repeat=1)
+    path = tmp_path / "comparison.png"
+    plotting.save_comparison(table, path, n=1000)
+    assert path.read_bytes().startswith(b"\x89PNG")
