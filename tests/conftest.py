@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import sys
@@ -39,6 +40,12 @@ def _warm_up() -> None:
     conclib.machine_info()
     for method in multiprocessing.get_all_start_methods():
         conclib.run("processes", conclib.countdown, [0], start_method=method)
+    # matplotlib keeps the font files it has loaded open for the rest of the session
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    figure.add_subplot().set_title("fonts")
+    figure.savefig(io.BytesIO(), format="png")
 
 
 @pytest.fixture(autouse=True)

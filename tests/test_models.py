@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 
@@ -75,7 +76,7 @@ def test_io_waits_overlap_except_sequentially(model: str) -> None:
     run = conclib.run(model, tasks.io_wait_async if model == "asyncio" else tasks.io_wait, [0.3] * 3)
     starts, ends = [job.start for job in run.jobs], [job.end for job in run.jobs]
     if model == "sequential":  # each wait begins after the previous one ended
-        assert all(end <= start for end, start in zip(ends, starts[1:]))
+        assert all(end <= start for end, start in zip(ends[:-1], starts[1:], strict=True))
     else:  # all three were waiting at the same moment
         assert max(starts) < min(ends)
     assert run.cpu < 0.5 * sum(job.wall for job in run.jobs)  # waiting uses little CPU
@@ -124,6 +125,6 @@ def test_samples_show_the_gil_hand_offs_between_two_threads() -> None:
     run = conclib.run("threads", conclib.countdown_sampled, [3_000_000] * 2)  # ~0.1 s of work per thread
     for job in run.jobs:
         times = [t for t, _ in job.samples]
-        gaps = [b - a for a, b in zip(times, times[1:])]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         # a chunk takes well under 2 ms; a thread that waited for the GIL (~5 ms switch interval) shows a gap
         assert sum(gap > 0.002 for gap in gaps) >= 3, f"{job.worker} never waited for the GIL"
