@@ -91,6 +91,9 @@ class _Session:
         self.status = "ok"
         self.outcomes: list[Outcome] = []
         self.crash: BaseException | None = None
+        self.conductor: threading.Thread | None = None
+        self.machine: dict[str, Any] = {}
+        self.t0 = self.t1 = time.perf_counter()
 
     def start(self) -> None:
         self.machine = machine_info()
@@ -117,12 +120,18 @@ class _Session:
         if self.observer is not None and now >= self.next_draw:
             self.observer.update(now - self.t0, list(self.control.fractions))
             self.next_draw = now + REDRAW
-        return self.conductor.is_alive()
+        return self.conductor is not None and self.conductor.is_alive()
+
+    def wait(self, seconds: float) -> None:
+        if self.conductor is not None:
+            self.conductor.join(seconds)
 
     def stop(self, status: str) -> None:
         """Ask the jobs to stop; kill the workers that have not stopped after GRACE seconds."""
         self.status = status
         self.control.stop()
+        if self.conductor is None:  # interrupted before anything started
+            return
         self.conductor.join(GRACE)
         if self.conductor.is_alive():
             self.control.kill()
@@ -130,16 +139,22 @@ class _Session:
         if self.conductor.is_alive():  # threads running code that never checks the stop flag
             self.t1 = time.perf_counter()
 
-    def result(self) -> Run:
-        """The Run; raises the first job error, a TimeoutError, or an interrupt's cause."""
+    def finish(self) -> Run:
+        """The Run as far as it got; the observer draws its final frame from it."""
         records = [o.record for o in self.outcomes]
-        errors = sorted((o for o in self.outcomes if o.error is not None), key=lambda o: o.record.end)
-        status = "failed" if errors and self.status == "ok" else self.status
+        failed = any(o.error is not None for o in self.outcomes)
+        status = "failed" if failed and self.status == "ok" else self.status
         run = Run(model=self.model, task=task_name(self.task), jobs=_label(self.model, records),
                   start=self.t0, end=self.t1, n_jobs=len(self.jobs), workers=self.workers,
                   start_method=self.start_method, status=status, machine=self.machine)
-        if self.observer is not None:
+        if self.observer is not None and self.conductor is not None:
             self.observer.finish(run)
+        return run
+
+    def result(self) -> Run:
+        """The Run; raises the first job error or a TimeoutError."""
+        run = self.finish()
+        errors = sorted((o for o in self.outcomes if o.error is not None), key=lambda o: o.record.end)
         if self.crash is not None:
             raise self.crash
         if errors and self.status == "ok":
@@ -211,13 +226,13 @@ def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: i
         Exception: the first exception a job raised, with the job id in ``exc.job``.
     """
     session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer))
-    session.start()
-    try:
+    try:  # an interrupt may come at any moment once something has started
+        session.start()
         while session.poll():
-            session.conductor.join(POLL)
+            session.wait(POLL)
     except KeyboardInterrupt:
         session.stop("interrupted")
-        session.result()
+        session.finish()
         raise
     return session.result()
 
@@ -227,13 +242,13 @@ async def arun(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, wor
                observer: Observer | None = None) -> Run:
     """``await conclib.arun(...)``: :func:`run` without blocking the caller's event loop."""
     session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer))
-    session.start()
     try:
+        session.start()
         while session.poll():
             await asyncio.sleep(POLL)
     except (KeyboardInterrupt, asyncio.CancelledError):
         session.stop("interrupted")
-        session.result()
+        session.finish()
         raise
     return session.result()
 

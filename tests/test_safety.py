@@ -33,6 +33,8 @@ def _workers(pid: int) -> list[psutil.Process]:
 def kernel():
     km, kc = start_new_kernel(kernel_name="python3")
     try:
+        # measured once per session; then a run starts at once, and the interrupt lands in it
+        assert _execute(kc, "import conclib; _ = conclib.machine_info()")["status"] == "ok"
         yield km, kc
     finally:
         kc.stop_channels()
