@@ -452,8 +452,9 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
               "waiting": Patch(facecolor="none", edgecolor=c, hatch="///", label="waiting (I/O, no CPU)"),
               "unsampled": Patch(facecolor=c, alpha=0.3, label="start to end (no samples)"),
               "failed": Patch(color="white", label="X failed"), "stopped": Patch(color="white", label="| stopped")}
-    ax.legend(handles=[legend[k] for k in legend if k in kinds], loc="upper right", fontsize="small",
-              framealpha=0.9)
+    handles = [legend[k] for k in legend if k in kinds]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles) or 1,
+              fontsize="small", frameon=False)  # under the axis: the notes keep the top
     return ax
 
 
