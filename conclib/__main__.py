@@ -93,9 +93,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m conclib", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compare", help="run the countdown under each model and print a table",
-                       description="Run the cheat-sheet's countdown under each model, interleaved "
-                                   "(A B C D A B C D ...), and print median/min/max seconds, speedup "
-                                   "against sequential and CPU utilisation (CPU seconds per wall second).")
+                       description="Run the cheat-sheet's countdown under each model, interleaved and "
+                                   "rotating the order each round (A B C D, B C D A, ...), and print "
+                                   "median/min/max seconds, speedup against sequential and CPU utilisation "
+                                   "(CPU seconds per wall second).")
     c.add_argument("--n", type=_count, default=CHEATSHEET_N, help="countdown start per job (default: %(default)s)")
     c.add_argument("--jobs", type=_positive, default=2, help="how many jobs (default: %(default)s)")
     c.add_argument("--workers", type=_positive, default=None,

@@ -256,7 +256,12 @@ async def arun(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, wor
 def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any], *, repeat: int = 3,
             workers: int | None = None, timeout: float | None = None, start_method: str | None = None,
             observer: Observer | None = None) -> list[Run]:
-    """Run every model ``repeat`` times, interleaved (A B C D A B C D ...), so noise hits all alike."""
+    """Run every model ``repeat`` times, interleaved and rotated (A B C D, B C D A, C D A B, ...).
+
+    Interleaving makes slow changes of a shared machine hit every model alike; rotating
+    the order keeps any one model from always going first (a process's first runs are
+    often slower, measured: up to 10% for the same countdown).
+    """
     models = check_models(models)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
@@ -265,7 +270,7 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
         _Session(model, task, jobs, workers, timeout, start_method, None)
     return [run(model, task, jobs, workers=workers, timeout=timeout, start_method=start_method,
                 observer=observer)
-            for _ in range(repeat) for model in models]
+            for r in range(repeat) for model in models[r % len(models):] + models[:r % len(models)]]
 
 
 def check_models(models: Any) -> list[str]:

@@ -171,9 +171,11 @@ def test_compare_interleaves_and_summarises() -> None:
 
         def finish(self, run: conclib.Run) -> None: ...
 
-    table = conclib.compare(["sequential", "threads"], conclib.countdown, [1000, 1000], repeat=2, observer=Spy())
-    assert seen == ["sequential", "threads", "sequential", "threads"]  # A B A B
-    assert list(table.index) == ["sequential", "threads"]
+    models = ["sequential", "threads", "asyncio"]
+    table = conclib.compare(models, conclib.countdown, [1000, 1000], repeat=3, observer=Spy())
+    assert seen == ["sequential", "threads", "asyncio", "threads", "asyncio", "sequential",
+                    "asyncio", "sequential", "threads"]  # interleaved, and each model goes first once
+    assert list(table.index) == models
     assert {"median", "min", "max", "speedup", "runs", "cpu_utilisation"} <= set(table.columns)
     assert table.loc["sequential", "speedup"] == 1.0
     assert (table["min"] <= table["median"]).all() and (table["median"] <= table["max"]).all()
