@@ -55,7 +55,8 @@ def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work:
                     workers: Iterable[int] | None = None, repeat: int = 3) -> pd.DataFrame:
     """Split ``total_work`` into one job per worker, for 1 to 2x the CPUs workers, and time each model.
 
-    Runs are interleaved (every model and worker count once, then again), so noise hits all alike.
+    Runs are interleaved (every model and worker count once, then again, each round starting
+    one place later), so noise and a process's slower first runs hit all alike.
 
     Returns:
         One row per (model, workers): ``median``, ``min``, ``max`` seconds and ``speedup``
@@ -74,11 +75,12 @@ def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work:
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
     times: dict[tuple[str, int], list[float]] = {}
-    for _ in range(repeat):
-        for count in counts:
-            for model in models:
-                elapsed = run(model, task, split(total_work, count)).elapsed
-                times.setdefault((model, count), []).append(elapsed)
+    combos = [(model, count) for count in counts for model in models]
+    for r in range(repeat):  # interleaved, and rotated so that no combination always goes first
+        k = r % len(combos)
+        for model, count in combos[k:] + combos[:k]:
+            elapsed = run(model, task, split(total_work, count)).elapsed
+            times.setdefault((model, count), []).append(elapsed)
     rows = [{"model": m, "workers": c, "median": statistics.median(t), "min": min(t), "max": max(t), "runs": len(t)}
             for (m, c), t in times.items()]
     table = pd.DataFrame(rows).sort_values(["model", "workers"], kind="stable").reset_index(drop=True)
