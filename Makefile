@@ -22,6 +22,7 @@ test: lint test-lib test-notebooks test-spawn  ## lint, the library and every no
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test-lib: $(STAMP)
 	$(PYTEST) tests --ignore=tests/browser

@@ -29,7 +29,11 @@ async def main(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], contro
 
     tasks = [asyncio.create_task(one(i, args), name=f"job-{i}") for i, args in enumerate(jobs)]
     loop = asyncio.get_running_loop()
-    control.kill_hooks.append(lambda: loop.call_soon_threadsafe(_cancel, tasks))
+
+    def kill() -> None:  # called from the caller's thread: the loop must do the cancelling
+        loop.call_soon_threadsafe(_cancel, tasks)
+
+    control.kill_hooks.append(kill)
     door = asyncio.create_task(_let_the_caller_in())
     try:
         return list(await asyncio.gather(*tasks))

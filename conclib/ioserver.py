@@ -70,7 +70,7 @@ def latency_server(delay: float = 0.1, jitter: float = 0.0, size: int = 0, *,
     check_seconds("jitter", jitter)
     check_count("size", size)
     method = default_start_method() if start_method is None else check_start_method(start_method)
-    ctx = multiprocessing.get_context(method)
+    ctx: Any = multiprocessing.get_context(method)
     ours, theirs = ctx.Pipe()
     proc = ctx.Process(target=serve, args=(theirs, delay, jitter, size), name="conclib-latency-server",
                        daemon=True)

@@ -35,7 +35,7 @@ COLOURS: dict[str, str] = {
     "asyncio": "#009E73",  # bluish green
 }
 #: The cheat-sheet's published wall times for two jobs of countdown(100_000_000), from another machine.
-CHEATSHEET = {"n": 100_000_000, "n_jobs": 2, "seconds": {"threads": 5.33, "processes": 2.90}}
+CHEATSHEET: dict[str, Any] = {"n": 100_000_000, "n_jobs": 2, "seconds": {"threads": 5.33, "processes": 2.90}}
 
 #: Running intervals are split where two samples are further apart than GAP_FACTOR typical spacings.
 GAP_FACTOR = 4.0
@@ -46,7 +46,7 @@ WAITING_CPU_SHARE = 0.2
 
 _STATUS_MARK = {"failed": "X", "stopped": "|"}
 
-_STYLES: dict[str, dict[str, Any]] = {
+_STYLES: dict[str, Any] = {
     "notebook": {},
     "classroom": {
         "font.size": 16, "axes.titlesize": 19, "axes.labelsize": 17, "xtick.labelsize": 15,
@@ -209,7 +209,7 @@ class LiveRace:
         self.frames_drawn, self.drawing_time = 0, 0.0
         if self.ax is None:  # a figure pyplot does not track: shown only by us, never twice
             self.ax = Figure(figsize=_figsize(1.5 + 1.2 * n_jobs), layout="constrained").add_subplot()
-        self.fig = self.ax.figure
+        self.fig: Figure = self.ax.figure  # type: ignore[assignment]  # our Axes sit on a Figure
         if self.jupyter and "matplotlib.pyplot" in sys.modules:  # we display it: the inline backend must not
             sys.modules["matplotlib.pyplot"].close(self.fig)
         self.history_t: list[float] = [0.0]
@@ -254,6 +254,7 @@ class LiveRace:
     def finish(self, run: Run) -> None:
         if not hasattr(self, "fig"):  # finish without start: draw the run anyway
             self.start(run.model, run.n_jobs)
+        assert self.ax is not None  # set by start()
         _draw_race(self.ax, run)
         if self.save is not None:
             self.fig.savefig(self.save)
@@ -272,7 +273,8 @@ class LiveRace:
             text.set_position((elapsed, i + 0.4))
             text.set_text(f" {f[-1, i]:.0%}")
         self.clock.set_text(f"{elapsed:.1f} s")
-        canvas = self.fig.canvas
+        assert self.ax is not None  # set by start()
+        canvas: Any = self.fig.canvas
         if not hasattr(canvas, "copy_from_bbox"):  # a canvas that cannot blit: use an Agg one
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -78,7 +78,7 @@ def check_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_
                         f"use numbers, strings, tuples and other picklable values") from None
 
 
-def context(start_method: str | None) -> multiprocessing.context.BaseContext:
+def context(start_method: str | None) -> Any:  # a multiprocessing context (its type differs per method)
     ctx = multiprocessing.get_context(start_method)
     if ctx.get_start_method() == "forkserver":
         # The fork server imports your script (as by default) and conclib once; each

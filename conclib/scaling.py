@@ -26,7 +26,7 @@ def split(total_work: float, parts: int) -> list[Any]:
     return [total_work / parts] * parts
 
 
-def amdahl(workers: Any, serial: float, cpus: float | None = None) -> Any:
+def amdahl(workers: Any, serial: Any, cpus: float | None = None) -> Any:
     """Amdahl's law: speedup = 1 / (serial + (1 - serial) / p), with p capped at ``cpus`` if given."""
     p = np.asarray(workers, dtype=float)
     if cpus is not None:
