@@ -65,8 +65,8 @@ def _reading(runs: Sequence[Run], jobs: int, workers: int | None, info: dict[str
         speedup = statistics.median(times["sequential"]) / statistics.median(times["processes"])
         at_once = min(jobs, workers or jobs)
         lines.append(f"Reading: {reading.read_speedup(speedup, at_once, capacity, spread)}")
-    lines.append(f"The tolerance is the larger of {reading.MIN_TOLERANCE:.0%} and the range of the runs "
-                 f"(max - min) / median; {reading.ONE_RUN_TOLERANCE:.0%} if a model ran only once.")
+    lines.append(f"The tolerance is the larger of {reading.MIN_TOLERANCE:.0%} and the widest range of the "
+                 f"runs, (max - min) / median; {reading.ONE_RUN_TOLERANCE:.0%} if a model ran only once.")
     return lines
 
 

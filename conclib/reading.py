@@ -174,8 +174,8 @@ class CapacityReading:
 
     def __str__(self) -> str:
         head = (f"the speedup of {self.workers} workers over one after the other was "
-                f"{self.speedup:.2f}x; the machine could run about {self.capacity:.1f} busy processes "
-                f"at once, so at most {self.possible:.1f}x was possible")
+                f"{self.speedup:.2f}x; busy processes got about {self.capacity:.1f} CPUs between them "
+                f"when the machine was measured, so at most {self.possible:.1f}x was possible")
         if self.verdict == "below what was possible":
             return (f"{head}. They reached only {self.share:.0%} of it (the tolerance is "
                     f"{self.tolerance:.0%}): some time went to other things, such as "
