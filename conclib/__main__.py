@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import statistics
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import tasks
+from . import reading, tasks
 from ._base import MODELS, Run
 from .machine import START_METHOD_VARIABLE, machine_info
 from .runner import measure, summarize
@@ -46,20 +47,27 @@ class _Bar:
         self.bar.close()
 
 
-def _reading(table: Any, info: dict[str, Any]) -> str:
-    """One line on what this machine shows, against the cheat-sheet's claim."""
-    if not {"threads", "processes"} <= set(table.index):
-        return ""
-    ratio = table.loc["threads", "median"] / table.loc["processes", "median"]
-    capacity = info["parallel_capacity"]
-    if ratio > 1.3:
-        return (f"Reading: processes beat threads {ratio:.1f}x here, as in the cheat-sheet "
-                f"(measured parallel capacity {capacity}).")
-    if capacity < 1.5:
-        return (f"Reading: processes were not faster ({ratio:.2f}x), and this machine can run only "
-                f"{capacity} busy processes at once: it has no spare core to show the speedup.")
-    return (f"Reading: processes took {1 / ratio:.2f}x the time of threads although {capacity} processes "
-            f"can run at once: the jobs are too small to pay for starting processes.")
+def _reading(runs: Sequence[Run], jobs: int, workers: int | None, info: dict[str, Any]) -> list[str]:
+    """Plain sentences on what was measured, each computed by :mod:`conclib.reading`."""
+    times: dict[str, list[float]] = {}
+    for r in runs:
+        times.setdefault(r.model, []).append(r.elapsed)
+    lines = []
+    pairs = [(m, "sequential") for m in ("threads", "processes", "asyncio")] + [("processes", "threads")]
+    for subject, baseline in pairs:
+        if subject in times and baseline in times:
+            comparison = reading.compare_times(times[subject], times[baseline], subject, baseline)
+            lines.append(f"Reading: {comparison}.")
+    capacity = info.get("parallel_capacity")
+    if "processes" in times and "sequential" in times and capacity:
+        spreads = [reading.spread(times[m]) for m in ("processes", "sequential")]
+        spread = None if None in spreads else max(s for s in spreads if s is not None)
+        speedup = statistics.median(times["sequential"]) / statistics.median(times["processes"])
+        at_once = min(jobs, workers or jobs)
+        lines.append(f"Reading: {reading.read_speedup(speedup, at_once, capacity, spread)}")
+    lines.append(f"The tolerance is the larger of {reading.MIN_TOLERANCE:.0%} and the widest range of the "
+                 f"runs, (max - min) / median; {reading.ONE_RUN_TOLERANCE:.0%} if a model ran only once.")
+    return lines
 
 
 def _table(table: Any, n: int, jobs: int) -> str:
@@ -72,7 +80,8 @@ def _table(table: Any, n: int, jobs: int) -> str:
 def _info() -> str:
     info = machine_info()
     width = max(map(len, info))
-    return "\n".join(f"{key:<{width}}  {value}" for key, value in info.items())
+    facts = [f"{key:<{width}}  {value}" for key, value in info.items()]
+    return "\n".join([*facts, "", reading.describe_capacity(info)])
 
 
 def _positive(text: str) -> int:
@@ -143,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_table(table, args.n, args.jobs))
     if args.n == CHEATSHEET_N and args.jobs == 2:
         print("cheat-sheet: seconds published in the cheat-sheet, measured on another machine")
-    print(_reading(table, info))
+    print("\n".join(_reading(runs, args.jobs, args.workers, info)))
     if args.csv:
         table.to_csv(args.csv)
     if args.plot:

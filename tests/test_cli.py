@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -53,6 +54,31 @@ def test_info() -> None:
     assert result.returncode == 0
     for key in ("logical_cpus", "usable_cpus", "parallel_capacity", "gil_enabled", "start_method"):
         assert key in result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("This Python may use ") and "at once" in last and last.endswith(".")
+
+
+def test_compare_ends_with_readings_computed_from_the_runs(capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from conclib import __main__ as cli
+
+    seconds = {"sequential": [2.0, 2.02, 1.98], "threads": [1.87, 1.86, 1.88], "processes": [1.3, 1.31, 1.29]}
+
+    def fake_measure(models, task, jobs, **kwargs):  # type: ignore[no-untyped-def]
+        machine = {"usable_cpus": 2, "parallel_capacity": 2.0}
+        return [SimpleNamespace(model=m, elapsed=t, utilisation=1.0, machine=machine)
+                for m in models for t in seconds[m]]
+
+    monkeypatch.setattr(cli, "measure", fake_measure)
+    assert main(["compare", "--n", "10", "--models", "sequential,threads,processes", "--repeat", "3"]) == 0
+    out = capsys.readouterr().out
+    # 2.0 / 1.87 = 1.07x: inside the 10% tolerance, so no claim that threads were faster
+    assert "threads and sequential took about the same time (1.07x, within the 10%" in out
+    assert "processes were 1.54x faster than sequential" in out
+    assert "processes were 1.44x faster than threads" in out
+    assert "the speedup of 2 workers over one after the other was 1.54x" in out and "only 77% of it" in out
+    assert "asyncio" not in out
+    assert "The tolerance is the larger of 10%" in out
 
 
 def test_help_documents_every_option() -> None:

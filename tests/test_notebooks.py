@@ -9,10 +9,13 @@ import nbformat
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+GLOSSARY = NOTEBOOKS[-1]
+LESSONS = [p for p in NOTEBOOKS if p != GLOSSARY]
 
 
 def test_the_series_is_there() -> None:
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06"]
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06", "99"]
+    assert GLOSSARY.name == "99-glossary.ipynb"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -26,7 +29,7 @@ def test_committed_clean_with_cell_ids(path: Path) -> None:
     assert not dirty, f"cells {dirty} carry outputs or execution counts: clear them before committing"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_shape_of_a_lesson(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb", path.name)
@@ -36,7 +39,7 @@ def test_shape_of_a_lesson(path: Path) -> None:
     assert "conclib.problem_size()" in code[0], "the first code cell is the setup cell"
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name >= "02"], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in LESSONS if p.name >= "02"], ids=lambda p: p.stem)
 def test_exercises_have_checks_and_hidden_solutions(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     solutions = [cell for cell in nb.cells if "solution" in cell.metadata.get("tags", [])]
@@ -49,3 +52,21 @@ def test_exercises_have_checks_and_hidden_solutions(path: Path) -> None:
             before = nb.cells[i - 1]
             assert "check." in before.source and "solution" not in before.metadata.get("tags", []), \
                 "the learner's check comes before the solution, which is never the next visible cell"
+
+
+def test_glossary_rows_are_complete() -> None:
+    nb = nbformat.read(GLOSSARY, as_version=4)
+    assert nb.cells[0].source == "# Glossary"
+    rows = [line for cell in nb.cells for line in cell.source.splitlines()
+            if line.startswith("| ") and not line.startswith("| term |")]
+    assert len(rows) > 40
+    terms = set()
+    for row in rows:
+        term, russian, meaning, first_in = (part.strip() for part in row.strip("|").split(" | "))
+        assert re.search("[а-яё]", russian, re.IGNORECASE) or russian == term, f"no Russian word: {row}"
+        assert meaning.endswith(".") and len(meaning.split(". ")) == 1, f"one sentence: {row}"
+        assert re.fullmatch(r"\d\d(, \d\d)*", first_in), f"'first in' names notebooks: {row}"
+        assert term not in terms, f"{term} is defined twice"
+        terms.add(term)
+    for word in ("concurrency", "parallelism", "thread", "process", "coroutine", "event loop", "GIL"):
+        assert any(word in term for term in terms), f"the glossary lacks {word!r}"

@@ -1,0 +1,233 @@
+"""Measurements into words: faster, slower or about the same, with a stated tolerance for noise.
+
+Two runs of the same program never take exactly the same time, least of all on a busy or shared
+machine. So a sentence such as "threads were faster" is printed only when the difference is larger
+than the noise. The rule, used everywhere in the course:
+
+- The *speedup* of A over B is ``median(B times) / median(A times)``: 2.0 means A took half the time.
+- The *tolerance* is the largest of :data:`MIN_TOLERANCE` and the run-to-run range of each
+  sample, ``(max - min) / median``. With only one run of A or of B the range is unknown, and
+  :data:`ONE_RUN_TOLERANCE` is used instead.
+- A is "faster" if the speedup is above ``1 + tolerance``, "slower" if it is below
+  ``1 / (1 + tolerance)``, and "about the same" otherwise (a tie is always "about the same").
+
+>>> from conclib import reading
+>>> str(reading.compare_times([1.0, 1.02, 0.99], [2.0, 2.05, 1.98], "processes", "sequential"))
+'processes were 2.00x faster than sequential (more than the 10% run-to-run tolerance)'
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["MIN_TOLERANCE", "ONE_RUN_TOLERANCE", "SIDE_BY_SIDE", "FASTER", "SLOWER", "SAME",
+           "Comparison", "CapacityReading", "spread", "tolerance", "verdict", "compare_times",
+           "compare_ratio", "compare_rows", "read_speedup", "describe_capacity"]
+
+#: Differences smaller than this share (10%) are never called faster or slower.
+MIN_TOLERANCE = 0.10
+#: The tolerance when A or B ran only once, so their run-to-run range is unknown (20%).
+ONE_RUN_TOLERANCE = 0.20
+#: A parallel capacity of at least this means more than one busy process really ran at once.
+SIDE_BY_SIDE = 1.5
+
+FASTER, SLOWER, SAME = "faster", "slower", "about the same"
+
+
+def _times(name: str, times: Any) -> list[float]:
+    """``times`` as a list of positive finite seconds, or a clear error naming ``name``."""
+    values = [times] if isinstance(times, (int, float)) else times
+    try:
+        values = list(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a number of seconds or a list of them, got {times!r}") from None
+    if not values:
+        raise ValueError(f"{name} must hold at least one time in seconds, got an empty list")
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{name} must hold numbers of seconds, got {value!r}")
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must hold times > 0 seconds (finite), got {value!r}")
+    return [float(v) for v in values]
+
+
+def _fraction(name: str, value: Any, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a number >= 0 (0.1 means 10%), got {value!r}")
+    return float(value)
+
+
+def spread(times: Iterable[float]) -> float | None:
+    """The run-to-run range ``(max - min) / median`` of repeated times; None for a single run."""
+    values = _times("times", times)
+    if len(values) < 2:
+        return None
+    return (max(values) - min(values)) / statistics.median(values)
+
+
+def tolerance(*spreads: float | None) -> float:
+    """The tolerance for a comparison whose samples have these ranges (None: one run only)."""
+    known = [float(s) for s in spreads if s is not None]
+    floor = ONE_RUN_TOLERANCE if len(known) < len(spreads) or not spreads else MIN_TOLERANCE
+    return max([floor, *known])
+
+
+def verdict(speedup: float, tol: float) -> str:
+    """:data:`FASTER`, :data:`SLOWER` or :data:`SAME` for a speedup of A over B and a tolerance."""
+    if isinstance(speedup, bool) or not isinstance(speedup, (int, float)) \
+            or not (math.isfinite(speedup) and speedup > 0):
+        raise ValueError(f"speedup must be a number > 0 (time of B / time of A), got {speedup!r}")
+    _fraction("tolerance", tol)
+    if speedup > 1 + tol:
+        return FASTER
+    if speedup < 1 / (1 + tol):
+        return SLOWER
+    return SAME
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A measured comparison of A against B, and the sentence that reads it."""
+
+    subject: str  #: what was measured (A), e.g. "threads"
+    baseline: str  #: what it is compared with (B), e.g. "sequential"
+    speedup: float  #: median time of B / median time of A
+    tolerance: float  #: the noise tolerance used (0.1 means 10%)
+    verdict: str  #: FASTER, SLOWER or SAME
+
+    def __str__(self) -> str:
+        pct = f"{self.tolerance:.0%}"
+        if self.verdict == FASTER:
+            return (f"{self.subject} were {self.speedup:.2f}x faster than {self.baseline} "
+                    f"(more than the {pct} run-to-run tolerance)")
+        if self.verdict == SLOWER:
+            return (f"{self.subject} took {1 / self.speedup:.2f}x the time of {self.baseline}: "
+                    f"slower (more than the {pct} run-to-run tolerance)")
+        return (f"{self.subject} and {self.baseline} took about the same time "
+                f"({self.speedup:.2f}x, within the {pct} run-to-run tolerance)")
+
+
+def compare_times(subject_times: Any, baseline_times: Any, subject: str = "A",
+                  baseline: str = "B", min_tolerance: float | None = None) -> Comparison:
+    """Compare repeated times of A (``subject_times``) with those of B (``baseline_times``).
+
+    Args:
+        subject_times, baseline_times: seconds, one per run (a single number is one run).
+        subject, baseline: names used in the sentence.
+        min_tolerance: replaces :data:`MIN_TOLERANCE` (and the one-run tolerance) if given.
+    Raises:
+        ValueError, TypeError: a list is empty, or holds a time that is not a number > 0.
+    """
+    a, b = _times("subject_times", subject_times), _times("baseline_times", baseline_times)
+    floor = _fraction("min_tolerance", min_tolerance, allow_none=True)
+    spreads = [spread(a), spread(b)]
+    tol = tolerance(*spreads) if floor is None else max([floor, *(s or 0.0 for s in spreads)])
+    speedup = statistics.median(b) / statistics.median(a)
+    return Comparison(subject, baseline, speedup, tol, verdict(speedup, tol))
+
+
+def compare_ratio(speedup: float, spread_: float | None = None, subject: str = "A",
+                  baseline: str = "B") -> Comparison:
+    """Read a speedup of A over B when only the ratio (and perhaps its range) is known.
+
+    ``spread_`` is the run-to-run range of the ratio, ``(max - min) / median``; None means one run.
+    """
+    tol = tolerance(_fraction("spread_", spread_, allow_none=True))
+    return Comparison(subject, baseline, float(speedup), tol, verdict(speedup, tol))
+
+
+def compare_rows(table: Any, subject: str, baseline: str) -> Comparison:
+    """Compare two rows of a :func:`conclib.summarize` table (its median, min, max and runs columns)."""
+    for name in (subject, baseline):
+        if name not in table.index:
+            raise ValueError(f"the table has no row {name!r}; its rows are {list(table.index)}")
+    spreads = []
+    for name in (subject, baseline):
+        row = table.loc[name]
+        spreads.append(None if row["runs"] < 2 else (row["max"] - row["min"]) / row["median"])
+    tol = tolerance(*spreads)
+    speedup = float(table.loc[baseline, "median"] / table.loc[subject, "median"])
+    return Comparison(subject, baseline, speedup, tol, verdict(speedup, tol))
+
+
+@dataclass(frozen=True)
+class CapacityReading:
+    """A speedup read against what the machine could run at once."""
+
+    speedup: float  #: measured speedup of the workers over the same jobs one after the other
+    workers: int  #: how many workers ran
+    capacity: float  #: measured parallel capacity (busy processes that really ran at once)
+    possible: float  #: the best speedup these workers could reach here: min(workers, capacity)
+    tolerance: float
+    verdict: str  #: "as high as possible", "below what was possible" or "above the measured capacity"
+
+    @property
+    def share(self) -> float:
+        """The achieved share of the possible speedup (1.0: all of it)."""
+        return self.speedup / self.possible
+
+    def __str__(self) -> str:
+        head = (f"the speedup of {self.workers} workers over one after the other was "
+                f"{self.speedup:.2f}x; busy processes got about {self.capacity:.1f} CPUs between them "
+                f"when the machine was measured, so at most {self.possible:.1f}x was possible")
+        if self.verdict == "below what was possible":
+            return (f"{head}. They reached only {self.share:.0%} of it (the tolerance is "
+                    f"{self.tolerance:.0%}): some time went to other things, such as "
+                    f"starting the workers, waiting for the slower job, or other programs.")
+        if self.verdict == "above the measured capacity":
+            return (f"{head}. They did better than that: the machine was less busy during the run "
+                    f"than when the capacity was measured.")
+        return f"{head}. They reached all of it (within the {self.tolerance:.0%} tolerance)."
+
+
+def read_speedup(speedup: float, workers: int, capacity: float,
+                 spread_: float | None = None) -> CapacityReading:
+    """Read a measured speedup of ``workers`` workers against the measured parallel ``capacity``.
+
+    The best possible speedup is ``min(workers, capacity)``; the tolerance is the same as for
+    :func:`compare_ratio`.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
+    if isinstance(capacity, bool) or not isinstance(capacity, (int, float)) \
+            or not (math.isfinite(capacity) and capacity > 0):
+        raise ValueError(f"capacity must be a number > 0 (e.g. machine_info()['parallel_capacity']), "
+                         f"got {capacity!r}")
+    if isinstance(speedup, bool) or not isinstance(speedup, (int, float)) \
+            or not (math.isfinite(speedup) and speedup > 0):
+        raise ValueError(f"speedup must be a number > 0, got {speedup!r}")
+    tol = tolerance(_fraction("spread_", spread_, allow_none=True))
+    possible = max(1.0, min(float(workers), float(capacity)))
+    if speedup > possible * (1 + tol):
+        word = "above the measured capacity"
+    elif speedup < possible / (1 + tol):
+        word = "below what was possible"
+    else:
+        word = "as high as possible"
+    return CapacityReading(float(speedup), workers, float(capacity), possible, tol, word)
+
+
+def describe_capacity(info: Mapping[str, Any]) -> str:
+    """One plain sentence on what this machine can run at once, from :func:`conclib.machine_info`."""
+    usable, logical = info.get("usable_cpus"), info.get("logical_cpus")
+    capacity = info.get("parallel_capacity")
+    cpus = f"This Python may use {usable} of the {logical} logical CPUs"
+    if capacity is None:
+        busy = "the number that really run at once could not be measured"
+    elif capacity >= SIDE_BY_SIDE:
+        busy = f"right now about {capacity:.1f} busy processes really run at once"
+    else:
+        busy = (f"right now busy processes get only about {capacity:.1f} CPUs between them, so they "
+                "mostly take turns instead of running at once (the other CPUs are busy with other "
+                "work, or there is only one)")
+    if info.get("gil_enabled", True):
+        gil = "Threads of one process run Python code one at a time (the GIL is on)."
+    else:
+        gil = "Threads can run Python code at the same time too (this Python has no GIL)."
+    return f"{cpus}, and {busy}. {gil}"
