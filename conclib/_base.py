@@ -1,4 +1,9 @@
-"""The shared contract: job records, runs, progress probes and input checks."""
+"""The shared contract: job records, runs, the executor protocol, progress probes and input validation.
+
+Every other conclib module builds on this one, and it imports none of them.
+A model module (``sequential``, ``threads``, ``processes``, ``coroutines``) is a
+function ``execute`` that follows :class:`Executor`; the runner calls it.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, MutableSequence, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio")
+
+#: How one job ended: it returned, it raised, or it was asked to stop (or killed) first.
+JobStatus = Literal["ok", "failed", "stopped"]
+#: How a whole run ended: as a job (``failed``: a job raised), or cut short by a timeout or Ctrl+C.
+RunStatus = Literal["ok", "failed", "stopped", "timeout", "interrupted"]
 
 class JobStopped(Exception):
     """Raised inside a job when the run was asked to stop (interrupt, timeout, failure)."""
@@ -43,7 +53,7 @@ class JobRecord:
     cpu: float
     total: float | None = None
     samples: tuple[tuple[float, float], ...] = ()
-    status: str = "ok"  # "ok", "failed", "stopped"
+    status: JobStatus = "ok"
     error: str | None = None
     worker: str = ""
 
@@ -65,7 +75,7 @@ class Run:
     n_jobs: int
     workers: int | None = None
     start_method: str | None = None
-    status: str = "ok"  # "ok", "failed", "stopped", "timeout", "interrupted"
+    status: RunStatus = "ok"
     machine: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
@@ -141,6 +151,15 @@ class Control:
 
     Inside one process plain Python objects do; for worker processes the same
     two fields live in shared memory made by the run's multiprocessing context.
+
+    What it offers:
+
+    - ``fractions[job]``: how much of each job is done, 0.0 to 1.0 (written by the
+      job's :class:`Probe`, read by the runner for the live plot);
+    - ``stopping`` and ``stop()``: the stop flag; a job sees it at its next progress sample;
+    - ``kill_hooks``: functions that stop what does not stop by itself; ``kill()`` sets
+      the flag and calls them (from the caller's thread, while ``execute`` still runs);
+    - ``context``: the multiprocessing context of the run (``None`` outside the processes model).
     """
 
     def __init__(self, n_jobs: int, context: Any = None) -> None:
@@ -174,6 +193,38 @@ class Control:
         self.stop()
         for hook in list(self.kill_hooks):
             hook()
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+class Executor(Protocol):
+    """What a model module's ``execute(task, jobs, control, workers)`` must do.
+
+    The runner calls it once per run, in its conductor thread, after every input
+    was validated. A new model (subinterpreters, a cluster) is one more function
+    with this signature; the runner, the records and the plots need no change.
+
+    1. Run ``task(*jobs[i])`` once for each ``i``: one worker per job when ``workers``
+       is None (as the cheat-sheet does), else a pool of ``workers`` workers.
+    2. Run each job inside :class:`JobScope` (:func:`run_job` does it for a plain
+       function), so that it gets its :class:`Probe`, its times and its record.
+    3. Return one :class:`Outcome` per job, **ordered by job** (``outcomes[i].record.job == i``),
+       also for jobs that failed, were stopped or were lost with their worker.
+    4. Never raise a job's exception: record it in its outcome (``Outcome.error``, and
+       the record's ``status="failed"``). JobScope does this and sets the stop flag,
+       so one failure stops the other jobs. Raise only for a fault of the model itself.
+    5. If a job can keep running after ``control.stop()`` (a worker process, an
+       event-loop task), append a function that ends it to ``control.kill_hooks``
+       before the jobs start. The runner calls ``control.kill()`` from another
+       thread when a job does not stop within its grace time; the hook must be
+       safe to call from there.
+    6. Return only when every job has ended (or its worker was killed), with every
+       worker it started cleaned up.
+    """
+
+    def __call__(self, task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
+                 workers: int | None = None) -> list[Outcome]: ...
 
 
 # --------------------------------------------------------------------------- probes
@@ -242,6 +293,7 @@ class JobScope:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
         end, cpu = time.perf_counter(), self.clock() - self.cpu0
         _current_probe.reset(self._token)
+        status: JobStatus
         if exc is None:
             status, error = "ok", None
             self.control.fractions[self.job] = 1.0

@@ -1,4 +1,36 @@
-"""One API over the four models: ``run``, ``arun``, ``measure``, ``summarize``, ``compare``."""
+"""One API over the four models: ``run``, ``arun``, ``measure``, ``summarize``, ``compare``.
+
+How a run works
+---------------
+
+Two threads of the caller's process take part, and they share one :class:`Control`::
+
+    caller's thread                    conductor thread                 workers
+    (conclib.run / arun)               ("conclib-conductor")            (per model)
+    ====================               =====================            ===========
+
+    validate the input
+    machine_info(), observer.start
+    start the conductor  ------------> execute(task, jobs, control) --> job 0: task(*jobs[0])
+                                          (the model's module)     --> job 1: task(*jobs[1])
+    every POLL seconds:                                                  ...
+      read control.fractions  <-------------- Probe.tick() writes ------+
+      observer.update (every REDRAW)                                    |
+      past the timeout? control.stop() ------ stop flag, read by -------+
+      after GRACE: control.kill() ----------- kill_hooks end workers ---+
+                                           list of Outcome, by job
+    conductor ended  <---------------------  (or the exception it raised)
+    Run(...), observer.finish(run)
+    raise the first job error, or TimeoutError, or return the Run
+
+Why a conductor thread: the caller's thread stays free to notice Ctrl+C, to keep the
+timeout, and to draw (matplotlib and IPython want one thread, the caller's). The
+model itself never sees the observer; it only writes progress into ``Control``.
+Every model's ``execute`` follows the :class:`conclib._base.Executor` protocol.
+
+``_Session`` holds one run's state; :func:`run` and :func:`arun` differ only in how
+they wait between two polls (``time``-blocking or ``await asyncio.sleep``).
+"""
 
 from __future__ import annotations
 
@@ -15,8 +47,10 @@ from . import coroutines, processes, sequential, threads
 from ._base import (
     MODELS,
     Control,
+    Executor,
     Outcome,
     Run,
+    RunStatus,
     check_jobs,
     check_model,
     check_seconds,
@@ -34,19 +68,30 @@ POLL = 0.05  # seconds between two looks at the running jobs
 REDRAW = 0.25  # seconds between two progress updates sent to an observer
 GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed
 
-_EXECUTORS = {"sequential": sequential.execute, "threads": threads.execute,
+_EXECUTORS: dict[str, Executor] = {"sequential": sequential.execute, "threads": threads.execute,
               "processes": processes.execute, "asyncio": coroutines.execute}
 _WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "task"}
 
 
 class Observer(Protocol):
-    """Watches a run from the caller's thread (a live plot, a progress bar)."""
+    """Watches a run from the caller's thread (a live plot, a progress bar).
 
-    def start(self, model: str, n_jobs: int) -> None: ...
+    Every method is called in the caller's thread, never while it holds anything
+    the jobs need; a slow observer delays only the next look at the jobs.
+    ``conclib.plotting.LiveRace`` is one; ``live=True`` makes one for you.
+    """
 
-    def update(self, elapsed: float, fractions: Sequence[float]) -> None: ...
+    def start(self, model: str, n_jobs: int) -> None:
+        """Called once, before the first job starts."""
+        ...
 
-    def finish(self, run: Run) -> None: ...
+    def update(self, elapsed: float, fractions: Sequence[float]) -> None:
+        """Called every ``REDRAW`` seconds: seconds since the start, each job's fraction done."""
+        ...
+
+    def finish(self, run: Run) -> None:
+        """Called once with the finished (or stopped) :class:`Run`."""
+        ...
 
 
 def resolve_task(model: str, task: Any) -> Callable[..., Any]:
@@ -88,7 +133,7 @@ class _Session:
             check_start_method(start_method)
         self.control = Control(len(self.jobs), context)
         self.observer = observer
-        self.status = "ok"
+        self.status: RunStatus = "ok"
         self.outcomes: list[Outcome] = []
         self.crash: BaseException | None = None
         self.conductor: threading.Thread | None = None
@@ -126,7 +171,7 @@ class _Session:
         if self.conductor is not None:
             self.conductor.join(seconds)
 
-    def stop(self, status: str) -> None:
+    def stop(self, status: RunStatus) -> None:
         """Ask the jobs to stop; kill the workers that have not stopped after GRACE seconds."""
         self.status = status
         self.control.stop()
