@@ -31,6 +31,16 @@ def default_start_method() -> str:
     return method
 
 
+def process_context(start_method: str | None) -> Any:  # a multiprocessing context (its type differs per method)
+    """The multiprocessing context for ``start_method``: every conclib worker process comes from one."""
+    ctx = multiprocessing.get_context(start_method)
+    if ctx.get_start_method() == "forkserver":
+        # The fork server imports your script (as by default) and conclib once; each
+        # worker is then a cheap fork of it. (Only before the server has started.)
+        ctx.set_forkserver_preload(["__main__", "conclib"])
+    return ctx
+
+
 def check_start_method(method: Any, name: str = "start_method") -> str:
     allowed = multiprocessing.get_all_start_methods()
     if method not in allowed:
@@ -87,9 +97,7 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
     seconds and sums the share of a core each one got. Cached per session.
     """
     count = processes or usable_cpus()
-    from .processes import context  # the same context (and fork-server preload) as the runs
-
-    ctx = context(default_start_method())
+    ctx = process_context(default_start_method())  # the same context (and fork-server preload) as the runs
     results = ctx.Queue()
     start_at = time.perf_counter() + 0.4  # time for the processes to start
     procs = [ctx.Process(target=_spin, args=(start_at, window, results), daemon=True)

@@ -22,7 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ._amdahl import amdahl, amdahl_fit
 from ._base import MODELS, JobRecord, Run, check_model, check_seconds
+from .machine import usable_cpus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -505,17 +507,20 @@ def _cpus(count: float) -> str:
     return f"{count:g} CPU" + ("" if count == 1 else "s")
 
 
-def _capacity(capacity: float | None) -> float:
-    """CPUs that really run at once: given, else measured, never more than the usable CPUs."""
+def _capacity(capacity: float | None, table: pd.DataFrame) -> float:
+    """CPUs that really ran at once: given, else what the runs recorded, never more than the usable CPUs.
+
+    Drawing measures nothing: without ``capacity`` and without the runs' machine facts
+    (``table.attrs["machine"]``, set by :func:`conclib.summarize`) it takes the usable CPUs.
+    """
     if capacity is not None:
         if isinstance(capacity, bool) or not isinstance(capacity, (int, float)) or not capacity > 0:
             raise ValueError(f"capacity must be a number of CPUs > 0, got {capacity!r}")
         return float(capacity)
-    from .machine import machine_info
-
-    info = machine_info()
-    measured = info["parallel_capacity"] or info["usable_cpus"]
-    return float(min(max(measured, 1.0), info["usable_cpus"]))
+    info = table.attrs.get("machine") or {}
+    usable = info.get("usable_cpus") or usable_cpus()
+    measured = info.get("parallel_capacity") or usable
+    return float(min(max(measured, 1.0), usable))
 
 
 def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None, *, n_jobs: int = 2,
@@ -527,7 +532,8 @@ def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None
         n: the countdown's size; with ``n == 100_000_000`` and two jobs the cheat-sheet's
             times are drawn too (they come from another machine).
         n_jobs: how many jobs each run had (for the ideal time).
-        capacity: how many CPUs really run at once here (default: measured, ``machine_info()``).
+        capacity: how many CPUs really run at once here (default: the parallel capacity the
+            runs recorded, ``table.attrs["machine"]``, else the usable CPUs).
     """
     table = _check_table(table, ["median", "min", "max"], "conclib.compare")
     ax = _new_axes(ax)
@@ -542,7 +548,7 @@ def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None
         ax.annotate(f"{m:.2f} s", (xi, top), xytext=(0, 4), textcoords="offset points", ha="center",
                     fontsize="small")
     if "sequential" in table.index and n_jobs >= 1:
-        cpus = _capacity(capacity)
+        cpus = _capacity(capacity, table)
         ideal = float(table.loc["sequential", "median"]) / min(n_jobs, max(cpus, 1.0))
         ax.axhline(ideal, color="0.3", ls="--", lw=1.5,
                    label=f"ideal here: sequential / min({n_jobs} jobs, {_cpus(cpus)}) = {ideal:.2f} s")
@@ -577,8 +583,6 @@ def utilisation(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | No
     table = _check_table(table, ["cpu_utilisation"], "conclib.compare")
     ax = _new_axes(ax)
     if cpus is None:
-        from .machine import usable_cpus
-
         cpus = usable_cpus()
     models = _order(list(table.index))
     x = np.arange(len(models))
@@ -606,13 +610,9 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
             (columns ``model``, ``workers``, ``speedup``).
         cpus: the cores available (default: ``conclib.usable_cpus()``); the ideal is min(workers, cpus).
     """
-    from .scaling import amdahl, amdahl_fit
-
     table = _check_table(table, ["model", "workers", "speedup"], "conclib.scaling.measure_scaling")
     ax = _new_axes(ax)
     if cpus is None:
-        from .machine import usable_cpus
-
         cpus = usable_cpus()
     top = int(table["workers"].max()) if len(table) else 1
     p = np.linspace(1, max(top, 1), 200)

@@ -59,7 +59,7 @@ from ._base import (
     python_note,
     task_name,
 )
-from .machine import check_start_method, default_start_method, machine_info
+from .machine import check_start_method, default_start_method, machine_info, process_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +128,7 @@ class _Session:
             self.start_method = (default_start_method() if start_method is None
                                  else check_start_method(start_method))
             processes.check_task(self.task, self.jobs, self.start_method)
-            context = processes.context(self.start_method)
+            context = process_context(self.start_method)
         elif start_method is not None:
             check_start_method(start_method)
         self.control = Control(len(self.jobs), context)
@@ -328,7 +328,11 @@ def check_models(models: Any) -> list[str]:
 
 
 def summarize(runs: Sequence[Run]) -> pd.DataFrame:
-    """One row per model: median/min/max seconds, speedup against sequential, CPU utilisation."""
+    """One row per model: median/min/max seconds, speedup against sequential, CPU utilisation.
+
+    ``table.attrs["machine"]`` holds the machine facts the runs recorded (``Run.machine``),
+    so that a plot of the table can draw what this machine could do without measuring again.
+    """
     import pandas as pd
 
     by_model: dict[str, list[Run]] = {}
@@ -343,6 +347,7 @@ def summarize(runs: Sequence[Run]) -> pd.DataFrame:
     table = pd.DataFrame(rows).set_index("model")
     base = table["median"].get("sequential")
     table.insert(3, "speedup", base / table["median"] if base is not None else float("nan"))
+    table.attrs["machine"] = dict(runs[0].machine) if runs else {}  # for plots: the facts of the runs
     return table
 
 

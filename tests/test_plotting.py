@@ -150,6 +150,26 @@ def test_comparison_marks_the_cheatsheet_only_for_its_own_job() -> None:
     assert not any("another machine" in t for t in legend_texts(ax))
 
 
+def test_comparison_draws_the_capacity_the_runs_recorded_and_measures_nothing(monkeypatch) -> None:
+    def no_measuring(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a plot measured the machine")
+
+    monkeypatch.setattr(conclib.machine, "parallel_capacity", no_measuring)
+    monkeypatch.setattr(conclib.machine, "machine_info", no_measuring)
+    table = TABLE.copy()
+    table.attrs["machine"] = {"usable_cpus": 4, "parallel_capacity": 1.0}
+    ax = plotting.comparison(table, n_jobs=2)
+    assert any("ideal" in t and "2.00 s" in t for t in legend_texts(ax))  # 2.0 s / min(2 jobs, 1 CPU)
+    table.attrs["machine"] = {"usable_cpus": 4, "parallel_capacity": 3.9}
+    ax = plotting.comparison(table, n_jobs=2)
+    assert any("ideal" in t and "1.00 s" in t for t in legend_texts(ax))  # 2.0 s / min(2 jobs, 3.9 CPUs)
+
+
+def test_summarize_keeps_the_machine_facts_of_the_runs() -> None:
+    run = dataclasses.replace(TWO, machine={"usable_cpus": 2, "parallel_capacity": 1.5})
+    assert conclib.summarize([run]).attrs["machine"] == {"usable_cpus": 2, "parallel_capacity": 1.5}
+
+
 def test_comparison_refuses_a_table_without_its_columns() -> None:
     with pytest.raises(ValueError, match="median"):
         plotting.comparison(pd.DataFrame({"seconds": [1.0]}))
