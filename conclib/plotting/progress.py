@@ -22,9 +22,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._amdahl import amdahl, amdahl_fit
-from ._base import MODELS, JobRecord, Run, check_model, check_seconds
-from .machine import usable_cpus
+from .._amdahl import amdahl, amdahl_fit
+from .._base import MODELS, JobRecord, Run, check_model, check_seconds
+from ..machine import usable_cpus
 
 if TYPE_CHECKING:
     import pandas as pd
