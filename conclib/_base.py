@@ -1,6 +1,8 @@
 """The shared contract: job records, runs, the executor protocol, progress probes and input validation.
 
-Every other conclib module builds on this one, and it imports none of them.
+Every other conclib module builds on this one, and it imports none of them. It is
+longer than 300 lines: the records, the contract and the code every model shares to
+keep it (``Control``, ``Probe``, ``JobScope``) are read together, so they stay together.
 A model module (``sequential``, ``threads``, ``processes``, ``coroutines``) is a
 function ``execute`` that follows :class:`Executor`; the runner calls it.
 """

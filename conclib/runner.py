@@ -30,6 +30,9 @@ Every model's ``execute`` follows the :class:`conclib._base.Executor` protocol.
 
 ``_Session`` holds one run's state; :func:`run` and :func:`arun` differ only in how
 they wait between two polls (``time``-blocking or ``await asyncio.sleep``).
+
+This module is longer than 300 lines: the diagram above and the docstrings of the
+public functions are a third of it, and the session's steps read best side by side.
 """
 
 from __future__ import annotations

@@ -140,6 +140,26 @@ def test_only_plotting_imports_matplotlib() -> None:
             assert not any(n.split(".")[0] == "matplotlib" for n in names), f"{name} imports matplotlib"
 
 
+def test_the_interval_arithmetic_draws_nothing() -> None:
+    assert graph()["conclib.plotting.intervals"] <= {"conclib._base"}
+    text = (PACKAGE / "plotting" / "intervals.py").read_text(encoding="utf-8")
+    assert "matplotlib" not in text.split('"""', 2)[2]  # not imported below the docstring
+
+
+#: Lines a module may have; a longer one says why in its docstring ("longer than 300 lines: ...").
+MAX_LINES = 300
+
+
+def test_every_module_is_short_or_says_why() -> None:
+    for name, path in modules().items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        assert lines <= MAX_LINES or f"longer than {MAX_LINES} lines:" in docstring, (
+            f"{name} has {lines} lines; split it, or say in its docstring why it is longer than {MAX_LINES} lines"
+        )
+
+
 if __name__ == "__main__":
     for name, targets in sorted(graph().items()):
         print(f"{name.removeprefix('conclib.') or 'conclib'} -> "
