@@ -270,7 +270,7 @@ def current_probe() -> Probe:
 class JobScope:
     """Run one job: install its probe, time it, and turn what it raised into an :class:`Outcome`.
 
-    ``with JobScope(...) as scope: scope.check_stop(); task(*args)``, then read
+    ``with JobScope(...) as scope: scope.raise_if_stopping(); task(*args)``, then read
     ``scope.outcome``. An
     ``Exception`` from the job is caught and stops the other jobs; ``JobStopped``
     marks the job as stopped; ``KeyboardInterrupt`` and friends pass through.
@@ -287,7 +287,7 @@ class JobScope:
         self.start, self.cpu0 = time.perf_counter(), self.clock()
         return self
 
-    def check_stop(self) -> None:
+    def raise_if_stopping(self) -> None:
         """Raise :class:`JobStopped` (inside the ``with``) if the run is already stopping."""
         if self.control.stopping:
             raise JobStopped(f"job {self.job} was stopped before it started")
@@ -321,7 +321,7 @@ def run_job(task: Callable[..., Any], job: int, args: tuple[Any, ...], control: 
     """Run one job in this thread and record it. Every synchronous model calls this."""
     scope = JobScope(job, args, control, clock)
     with scope:
-        scope.check_stop()
+        scope.raise_if_stopping()
         task(*args)
     assert scope.outcome is not None
     return scope.outcome
@@ -330,16 +330,16 @@ def run_job(task: Callable[..., Any], job: int, args: tuple[Any, ...], control: 
 # --------------------------------------------------------------------------- task metadata
 
 
-def task_info(*, check: Callable[..., None] | None = None,
+def task_info(*, validate: Callable[..., None] | None = None,
               sync_twin: Callable[..., Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a task function with an argument check and (for a coroutine) its sync twin.
+    """Mark a task function with a validator of its arguments and (for a coroutine) its sync twin.
 
-    ``conclib.run`` calls ``check(*args)`` for every job before any job starts, and
-    gives a coroutine function's sync twin to the models that cannot await.
+    ``conclib.run`` calls ``validate(*args)`` for every job before any job starts (it raises
+    on bad arguments), and gives a coroutine function's sync twin to the models that cannot await.
     """
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn.__conclib_check__ = check  # type: ignore[attr-defined]
+        fn.__conclib_validate__ = validate  # type: ignore[attr-defined]
         fn.__conclib_sync_twin__ = sync_twin  # type: ignore[attr-defined]
         return fn
 
@@ -352,10 +352,10 @@ def task_name(task: Callable[..., Any]) -> str:
     return getattr(task, "__qualname__", None) or repr(task)
 
 
-# --------------------------------------------------------------------------- input checks
+# --------------------------------------------------------------------------- input validation
 
 
-def check_count(name: str, value: Any) -> None:
+def validate_count(name: str, value: Any) -> None:
     """Raise if ``value`` is not a whole number >= 0 (the countdown would never end)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be a whole number (int) >= 0, got {value!r} ({type(value).__name__})")
@@ -363,7 +363,7 @@ def check_count(name: str, value: Any) -> None:
         raise ValueError(f"{name} must be >= 0, got {value!r}: a countdown from a negative number never reaches 0")
 
 
-def check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
+def validate_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
     """Raise unless ``value`` is a real, finite number of seconds (> 0 unless allow_zero)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, got {value!r} ({type(value).__name__})")
@@ -372,7 +372,7 @@ def check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
         raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
 
 
-def check_model(model: Any) -> str:
+def validate_model(model: Any) -> str:
     if model in MODELS:
         return str(model)
     close = difflib.get_close_matches(str(model), MODELS, n=1, cutoff=0.4)
@@ -380,7 +380,7 @@ def check_model(model: Any) -> str:
     raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}.{hint}")
 
 
-def check_workers(workers: Any) -> int | None:
+def validate_workers(workers: Any) -> int | None:
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, int):
@@ -390,7 +390,7 @@ def check_workers(workers: Any) -> int | None:
     return workers
 
 
-def check_jobs(jobs: Any) -> list[tuple[Any, ...]]:
+def validate_jobs(jobs: Any) -> list[tuple[Any, ...]]:
     """Turn ``jobs`` into a list of argument tuples; one job per element."""
     if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
         raise TypeError(
@@ -402,11 +402,11 @@ def check_jobs(jobs: Any) -> list[tuple[Any, ...]]:
     return out
 
 
-def check_task_args(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> None:
-    check = getattr(task, "__conclib_check__", None)
-    if check is not None:
+def validate_task_args(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> None:
+    validate = getattr(task, "__conclib_validate__", None)
+    if validate is not None:
         for args in jobs:
-            check(*args)
+            validate(*args)
 
 
 def python_note(exc: BaseException, note: str) -> None:

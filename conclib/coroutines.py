@@ -63,7 +63,7 @@ async def run_job(task: Callable[..., Any], job: int, args: tuple[Any, ...], con
     spent = [0.0]  # CPU seconds of this coroutine's own steps
     scope = JobScope(job, args, control, clock=lambda: spent[0])
     with scope:
-        scope.check_stop()
+        scope.raise_if_stopping()
         if inspect.iscoroutinefunction(task):
             await _timed(task(*args), spent)
         else:

@@ -24,7 +24,7 @@ def default_start_method() -> str:
     """
     chosen = os.environ.get(START_METHOD_VARIABLE, "").strip()
     if chosen:
-        return check_start_method(chosen, name=START_METHOD_VARIABLE)
+        return validate_start_method(chosen, name=START_METHOD_VARIABLE)
     method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_context().get_start_method()
     if method == "fork" and "forkserver" in multiprocessing.get_all_start_methods():
         return "forkserver"
@@ -41,7 +41,7 @@ def process_context(start_method: str | None) -> Any:  # a multiprocessing conte
     return ctx
 
 
-def check_start_method(method: Any, name: str = "start_method") -> str:
+def validate_start_method(method: Any, name: str = "start_method") -> str:
     allowed = multiprocessing.get_all_start_methods()
     if method not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))} on this platform, got {method!r}")

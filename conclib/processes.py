@@ -50,7 +50,7 @@ def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: 
         return outcomes
 
 
-def check_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_method: str) -> None:
+def validate_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_method: str) -> None:
     """Raise ``TypeError`` now if worker processes could not load ``task`` or its arguments."""
     name = task_name(task)
     fix = ("Move the function into a module (a .py file next to the notebook) and import it, "

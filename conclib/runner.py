@@ -54,15 +54,15 @@ from ._base import (
     Outcome,
     Run,
     RunStatus,
-    check_jobs,
-    check_model,
-    check_seconds,
-    check_task_args,
-    check_workers,
     python_note,
     task_name,
+    validate_jobs,
+    validate_model,
+    validate_seconds,
+    validate_task_args,
+    validate_workers,
 )
-from .machine import check_start_method, default_start_method, machine_info, process_context
+from .machine import default_start_method, machine_info, process_context, validate_start_method
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +73,8 @@ GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed
 
 _EXECUTORS: dict[str, Executor] = {"sequential": sequential.execute, "threads": threads.execute,
               "processes": processes.execute, "asyncio": coroutines.execute}
-_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "task"}
+#: Workers are named by kind and number: "task" means the function a job runs, so an asyncio worker is a coroutine.
+_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "coroutine"}
 
 
 class Observer(Protocol):
@@ -117,23 +118,23 @@ class _Session:
 
     def __init__(self, model: Any, task: Any, jobs: Any, workers: Any, timeout: Any,
                  start_method: Any, observer: Observer | None) -> None:
-        self.model = check_model(model)
-        self.jobs = check_jobs(jobs)
-        self.workers = check_workers(workers)
+        self.model = validate_model(model)
+        self.jobs = validate_jobs(jobs)
+        self.workers = validate_workers(workers)
         if timeout is not None:
-            check_seconds("timeout", timeout, allow_zero=False)
+            validate_seconds("timeout", timeout, allow_zero=False)
         self.timeout: float | None = timeout
         self.task = resolve_task(self.model, task)
-        check_task_args(self.task, self.jobs)
+        validate_task_args(self.task, self.jobs)
         self.start_method: str | None = None
         context = None
         if self.model == "processes":
             self.start_method = (default_start_method() if start_method is None
-                                 else check_start_method(start_method))
-            processes.check_task(self.task, self.jobs, self.start_method)
+                                 else validate_start_method(start_method))
+            processes.validate_task(self.task, self.jobs, self.start_method)
             context = process_context(self.start_method)
         elif start_method is not None:
-            check_start_method(start_method)
+            validate_start_method(start_method)
         self.control = Control(len(self.jobs), context)
         self.observer = observer
         self.status: RunStatus = "ok"
@@ -223,7 +224,7 @@ class _Session:
 
 
 def _label(model: str, records: Iterable[Any]) -> tuple[Any, ...]:
-    """Name each job's worker: 'main', 'thread-0', 'process-1', 'task-2' (numbered by first start)."""
+    """Name each job's worker: 'main', 'thread-0', 'process-1', 'coroutine-2' (numbered by first start)."""
     kind = _WORKER_KIND[model]
     names: dict[Any, str] = {}
     out = []
@@ -310,10 +311,10 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
     the order keeps any one model from always going first (a process's first runs are
     often slower, measured: up to 10% for the same countdown).
     """
-    models = check_models(models)
+    models = validate_models(models)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
-    jobs = check_jobs(jobs)
+    jobs = validate_jobs(jobs)
     for model in models:  # all input errors before the first (maybe long) run
         _Session(model, task, jobs, workers, timeout, start_method, None)
     return [run(model, task, jobs, workers=workers, timeout=timeout, start_method=start_method,
@@ -321,10 +322,10 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
             for r in range(repeat) for model in models[r % len(models):] + models[:r % len(models)]]
 
 
-def check_models(models: Any) -> list[str]:
+def validate_models(models: Any) -> list[str]:
     if isinstance(models, str):
         raise TypeError(f"models must be a list of model names, e.g. [{models!r}], got the string {models!r}")
-    out = [check_model(m) for m in models]
+    out = [validate_model(m) for m in models]
     if not out:
         raise ValueError(f"models must name at least one of {MODELS}")
     return out

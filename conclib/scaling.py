@@ -40,9 +40,9 @@ def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work:
     """
     import pandas as pd
 
-    from .runner import check_models, run
+    from .runner import run, validate_models
 
-    models = check_models(models)
+    models = validate_models(models)
     counts = sorted(set(range(1, 2 * usable_cpus() + 1) if workers is None else workers))
     if not counts or any(isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in counts):
         raise ValueError(f"workers must be whole numbers >= 1, got {workers!r}")

@@ -50,7 +50,7 @@ def test_pids_and_threads_match_the_model(model: str) -> None:
 def test_worker_labels(model: str) -> None:
     run = conclib.run(model, conclib.countdown, [N, N])
     expected = {"sequential": ["main", "main"], "threads": ["thread-0", "thread-1"],
-                "processes": ["process-0", "process-1"], "asyncio": ["task-0", "task-1"]}[model]
+                "processes": ["process-0", "process-1"], "asyncio": ["coroutine-0", "coroutine-1"]}[model]
     assert sorted(job.worker for job in run.jobs) == expected
 
 

@@ -16,20 +16,21 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .._amdahl import amdahl, amdahl_fit
-from .._base import MODELS, Run, check_seconds
+from .._base import MODELS, Run, validate_seconds
+from ..course import CHEATSHEET_JOBS, CHEATSHEET_N, CHEATSHEET_SECONDS
 from ..machine import usable_cpus
-from .theme import COLOURS, _check_run, _figsize, _new_axes
+from .theme import COLOURS, _figsize, _new_axes, _validate_run
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["CHEATSHEET", "comparison", "save_comparison", "scaling", "throughput", "utilisation"]
 
-#: The cheat-sheet's published wall times for two jobs of countdown(100_000_000), from another machine.
-CHEATSHEET: dict[str, Any] = {"n": 100_000_000, "n_jobs": 2, "seconds": {"threads": 5.33, "processes": 2.90}}
+#: The cheat-sheet's published wall times for its experiment (``conclib.course``), from another machine.
+CHEATSHEET: dict[str, Any] = {"n": CHEATSHEET_N, "n_jobs": CHEATSHEET_JOBS, "seconds": dict(CHEATSHEET_SECONDS)}
 
 
-def _check_table(table: Any, columns: Sequence[str], made_by: str) -> pd.DataFrame:
+def _validate_table(table: Any, columns: Sequence[str], made_by: str) -> pd.DataFrame:
     import pandas as pd
 
     if not isinstance(table, pd.DataFrame):
@@ -72,13 +73,13 @@ def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None
 
     Args:
         table: what :func:`conclib.compare` returns.
-        n: the countdown's size; with ``n == 100_000_000`` and two jobs the cheat-sheet's
+        n: the countdown's size; with the cheat-sheet's ``n`` and number of jobs its published
             times are drawn too (they come from another machine).
         n_jobs: how many jobs each run had (for the ideal time).
         capacity: how many CPUs really run at once here (default: the parallel capacity the
             runs recorded, ``table.attrs["machine"]``, else the usable CPUs).
     """
-    table = _check_table(table, ["median", "min", "max"], "conclib.compare")
+    table = _validate_table(table, ["median", "min", "max"], "conclib.compare")
     ax = _new_axes(ax)
     models = _order(list(table.index))
     x = np.arange(len(models))
@@ -123,7 +124,7 @@ def utilisation(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | No
         table: what :func:`conclib.compare` returns (column ``cpu_utilisation``).
         cpus: the cores available (default: ``conclib.usable_cpus()``).
     """
-    table = _check_table(table, ["cpu_utilisation"], "conclib.compare")
+    table = _validate_table(table, ["cpu_utilisation"], "conclib.compare")
     ax = _new_axes(ax)
     if cpus is None:
         cpus = usable_cpus()
@@ -153,7 +154,7 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
             (columns ``model``, ``workers``, ``speedup``).
         cpus: the cores available (default: ``conclib.usable_cpus()``); the ideal is min(workers, cpus).
     """
-    table = _check_table(table, ["model", "workers", "speedup"], "conclib.scaling.measure_scaling")
+    table = _validate_table(table, ["model", "workers", "speedup"], "conclib.scaling.measure_scaling")
     ax = _new_axes(ax)
     if cpus is None:
         cpus = usable_cpus()
@@ -194,7 +195,7 @@ def throughput(runs: Sequence[Run], ax: Axes | None = None, *, delay: float | No
         runs: finished runs of the same jobs, one per pool size (``run.workers``).
         delay: the server's latency in seconds; draws the ideal throughput, min(workers, jobs) / delay.
     """
-    runs = sorted((_check_run(r) for r in runs), key=lambda r: r.workers or r.n_jobs)
+    runs = sorted((_validate_run(r) for r in runs), key=lambda r: r.workers or r.n_jobs)
     if not runs:
         raise ValueError("runs must hold at least one finished run")
     ax = _new_axes(ax)
@@ -204,7 +205,7 @@ def throughput(runs: Sequence[Run], ax: Axes | None = None, *, delay: float | No
     colour = COLOURS.get(runs[0].model, "0.3")
     ax.plot(pools, rate, "o-", color=colour, label=f"throughput ({runs[0].model})")
     if delay is not None:
-        check_seconds("delay", delay, allow_zero=False)
+        validate_seconds("delay", delay, allow_zero=False)
         ax.plot(pools, np.minimum(pools, runs[0].n_jobs) / delay, color="0.4", ls="--", lw=1.5,
                 label=f"ideal: min(workers, jobs) / {delay:g} s")
     ax.set_xscale("log")

@@ -11,12 +11,12 @@ from matplotlib.patches import Patch
 
 from .._base import JobRecord, Run
 from .intervals import mostly_waiting, one_thread_intervals, running_intervals
-from .theme import _STATUS_MARK, COLOURS, _check_run, _figsize, _new_axes, _title
+from .theme import _STATUS_MARK, COLOURS, _figsize, _new_axes, _title, _validate_run
 
 __all__ = ["timeline"]
 
 
-def _check_window(window: Any) -> tuple[float, float] | None:
+def _validate_window(window: Any) -> tuple[float, float] | None:
     if window is None:
         return None
     try:
@@ -40,8 +40,8 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
         window: ``(t0, t1)`` seconds from the run's start to zoom in on, e.g. ``(1.0, 1.05)``
             shows the ~5 ms GIL hand-offs between threads.
     """
-    run = _check_run(run)
-    window = _check_window(window)
+    run = _validate_run(run)
+    window = _validate_window(window)
     by_worker: dict[str, list[JobRecord]] = {}
     for job in run.jobs:
         by_worker.setdefault(job.worker or f"job-{job.job}", []).append(job)

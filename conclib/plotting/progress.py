@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .._base import JobRecord, Run
-from .theme import _STATUS_MARK, COLOURS, _check_run, _figsize, _new_axes, _title
+from .theme import _STATUS_MARK, COLOURS, _figsize, _new_axes, _title, _validate_run
 
 __all__ = ["LiveRace", "in_jupyter", "race"]
 
@@ -76,7 +76,7 @@ def _draw_race(ax: Axes, run: Run) -> None:
 
 def race(run: Run, ax: Axes | None = None) -> Axes:
     """Each job's fraction done against time, one lane per job, for a finished run."""
-    run = _check_run(run)
+    run = _validate_run(run)
     ax = _new_axes(ax, _figsize(1.5 + 1.2 * max(run.n_jobs, 1)))
     _draw_race(ax, run)
     return ax

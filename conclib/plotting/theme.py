@@ -9,7 +9,7 @@ from typing import Any
 import matplotlib
 from matplotlib.axes import Axes
 
-from .._base import Run, check_model
+from .._base import Run, validate_model
 
 __all__ = ["COLOURS", "colour", "style"]
 
@@ -35,7 +35,7 @@ _STYLES: dict[str, Any] = {
 
 def colour(model: str) -> str:
     """The colour of ``model`` in every conclib plot."""
-    return COLOURS[check_model(model)]
+    return COLOURS[validate_model(model)]
 
 
 @contextlib.contextmanager
@@ -67,7 +67,7 @@ def _figsize(height: float | None = None) -> tuple[float, float]:
     return (max(width, 8.0), height if height is not None else default_height)
 
 
-def _check_run(run: Any) -> Run:
+def _validate_run(run: Any) -> Run:
     if not isinstance(run, Run):
         raise TypeError(f"run must be a conclib Run (what conclib.run returns), got {run!r}")
     return run
