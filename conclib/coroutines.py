@@ -11,6 +11,8 @@ from typing import Any
 
 from ._base import Control, JobScope, Outcome
 
+__all__ = ["DOOR_EVERY", "DOOR_OPEN", "execute", "main", "run_job"]
+
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
             workers: int | None = None) -> list[Outcome]:

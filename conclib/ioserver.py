@@ -25,6 +25,17 @@ from typing import Any
 from ._base import validate_count, validate_seconds
 from .machine import default_start_method, validate_start_method
 
+__all__ = [
+    "BACKLOG",
+    "HOST",
+    "MAX_DELAY",
+    "OPEN_FILES",
+    "STARTUP_TIMEOUT",
+    "latency_server",
+    "raise_open_file_limit",
+    "serve",
+]
+
 HOST = "127.0.0.1"  # loopback only: nothing outside this machine can connect
 BACKLOG = 2048  # connections the kernel queues before accept(): room for 1000 clients at once
 STARTUP_TIMEOUT = 10.0  # seconds to wait for the server process to report its port

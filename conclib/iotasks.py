@@ -27,6 +27,19 @@ from ._base import current_probe, task_info, validate_count, validate_seconds
 if TYPE_CHECKING:
     import aiohttp
 
+__all__ = [
+    "FILE_CHUNK",
+    "SCHEMES",
+    "HTTPStatusError",
+    "fetch",
+    "fetch_async",
+    "read_file",
+    "read_file_async",
+    "session",
+    "write_file",
+    "write_file_async",
+]
+
 SCHEMES = ("http", "https")
 FILE_CHUNK = 1 << 20  # bytes per write() or read() call, and per progress sample
 

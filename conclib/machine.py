@@ -13,6 +13,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "START_METHOD_VARIABLE",
+    "cgroup_cpu_quota",
+    "default_start_method",
+    "gil_enabled",
+    "machine_info",
+    "parallel_capacity",
+    "process_context",
+    "usable_cpus",
+    "validate_start_method",
+]
+
 START_METHOD_VARIABLE = "CONCLIB_START_METHOD"
 
 

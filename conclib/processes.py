@@ -15,6 +15,8 @@ from typing import Any
 
 from ._base import Control, JobRecord, Outcome, run_job, task_name
 
+__all__ = ["execute", "validate_task"]
+
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
             workers: int | None = None) -> list[Outcome]:

@@ -67,6 +67,20 @@ from .machine import default_start_method, machine_info, process_context, valida
 if TYPE_CHECKING:
     import pandas as pd
 
+__all__ = [
+    "GRACE",
+    "POLL",
+    "REDRAW",
+    "Observer",
+    "arun",
+    "compare",
+    "measure",
+    "resolve_task",
+    "run",
+    "summarize",
+    "validate_models",
+]
+
 POLL = 0.05  # seconds between two looks at the running jobs
 REDRAW = 0.25  # seconds between two progress updates sent to an observer
 GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed

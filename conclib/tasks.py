@@ -12,6 +12,18 @@ import time
 from ._base import current_probe, task_info, validate_count, validate_seconds
 from .course import CHEATSHEET_N
 
+__all__ = [
+    "CHUNK",
+    "WAIT_SLICE",
+    "countdown",
+    "countdown_blocking",
+    "countdown_cooperative",
+    "countdown_sampled",
+    "fail_after",
+    "io_wait",
+    "io_wait_async",
+]
+
 #: Decrements between two progress samples: ~0.5 ms of work, well under the
 #: 5 ms GIL switch interval, so the samples show when a thread had the GIL.
 CHUNK = 16_384

@@ -40,3 +40,5 @@ __all__ = [
     "timeline",
     "utilisation",
 ]
+
+LiveRace.__module__ = __name__  # shown as conclib.plotting.LiveRace, where you find it
