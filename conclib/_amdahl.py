@@ -6,10 +6,10 @@ apart so that the plots can draw the law without importing what runs the measure
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def amdahl(workers: Any, serial: Any, cpus: float | None = None) -> Any:
@@ -20,7 +20,7 @@ def amdahl(workers: Any, serial: Any, cpus: float | None = None) -> Any:
     return 1.0 / (serial + (1.0 - serial) / p)
 
 
-def amdahl_fit(workers: Sequence[float], speedup: Sequence[float], cpus: float | None = None) -> float:
+def amdahl_fit(workers: ArrayLike, speedup: ArrayLike, cpus: float | None = None) -> float:
     """The serial fraction (0 to 1) whose Amdahl curve is closest to the measured speedups.
 
     A least-squares fit of one parameter, by a fine grid search (no scipy needed).

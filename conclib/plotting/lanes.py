@@ -58,25 +58,8 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
         shared = len(by_worker[worker]) > 1
         for k, job in enumerate(by_worker[worker]):
             shade = 0.6 if shared and k % 2 else 1.0  # tell apart consecutive jobs on one worker
-            spans = [(a - run.start, b - a) for a, b in intervals.get(job.job, [])]
-            if mostly_waiting(job):
-                kinds.add("waiting")
-                ax.broken_barh([(job.start - run.start, job.wall)], (y - 0.35, 0.7), facecolor="none",
-                               edgecolor=c, hatch="///", lw=1.2, alpha=shade)
-            elif spans:
-                kinds.add("running")
-                ax.broken_barh(spans, (y - 0.35, 0.7), facecolor=c, edgecolor="none", alpha=shade)
-            else:
-                kinds.add("unsampled")
-                ax.broken_barh([(job.start - run.start, job.wall)], (y - 0.35, 0.7), facecolor=c, alpha=0.3)
-            if job.status in _STATUS_MARK:
-                ax.plot(job.end - run.start, y, marker=_STATUS_MARK[job.status], color="black", ms=10, mew=2,
-                        zorder=3)
-                kinds.add(job.status)
-            mid = job.start - run.start + job.wall / 2
-            if shared and window is None:
-                ax.annotate(f"job {job.job}", (mid, y), ha="center", va="center", fontsize="small",
-                            color="white" if spans and not mostly_waiting(job) else "black")
+            kinds |= _draw_job(ax, run, job, y, intervals.get(job.job, []), colour=c, shade=shade,
+                               name_it=shared and window is None)
     labels = [w if len(by_worker[w]) > 1 else f"{w}\njob {by_worker[w][0].job}" for w in workers]
     ax.set_yticks(range(len(workers)), labels)
     ax.set_ylim(-0.7 if window else -0.5, len(workers) + 0.2)  # room on top for the notes
@@ -100,6 +83,32 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles) or 1,
               fontsize="small", frameon=False)  # under the axis: the notes keep the top
     return ax
+
+
+def _draw_job(ax: Axes, run: Run, job: JobRecord, y: int, intervals: list[tuple[float, float]], *,
+              colour: str, shade: float, name_it: bool) -> set[str]:
+    """Draw one job in lane ``y``; return what the legend must explain ("running", "failed", ...)."""
+    kinds = set()
+    spans = [(a - run.start, b - a) for a, b in intervals]
+    waiting = mostly_waiting(job)
+    if waiting:
+        kinds.add("waiting")
+        ax.broken_barh([(job.start - run.start, job.wall)], (y - 0.35, 0.7), facecolor="none",
+                       edgecolor=colour, hatch="///", lw=1.2, alpha=shade)
+    elif spans:
+        kinds.add("running")
+        ax.broken_barh(spans, (y - 0.35, 0.7), facecolor=colour, edgecolor="none", alpha=shade)
+    else:
+        kinds.add("unsampled")
+        ax.broken_barh([(job.start - run.start, job.wall)], (y - 0.35, 0.7), facecolor=colour, alpha=0.3)
+    if job.status in _STATUS_MARK:
+        ax.plot(job.end - run.start, y, marker=_STATUS_MARK[job.status], color="black", ms=10, mew=2, zorder=3)
+        kinds.add(job.status)
+    if name_it:
+        mid = job.start - run.start + job.wall / 2
+        ax.annotate(f"job {job.job}", (mid, y), ha="center", va="center", fontsize="small",
+                    color="white" if spans and not waiting else "black")
+    return kinds
 
 
 def _worker_order(name: str) -> tuple[str, int]:
