@@ -1,5 +1,5 @@
-# The course's commands. `make lab` opens it; `make test` runs every test.
-# Both create .venv (with the Python that runs `python3`, 3.10 or newer) when it is missing.
+# The course's commands. `make help` lists them; `make lab` opens the course; `make test` runs every test.
+# The targets create .venv (with the Python that runs `python3`, 3.10 or newer) when it is missing.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -7,7 +7,11 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 STAMP  := $(VENV)/.installed
 
-.PHONY: images lab test test-lib test-notebooks test-spawn test-browser test-all lint demo html bench clean
+.PHONY: help images lab test test-lib test-notebooks test-spawn test-browser test-all lint demo html bench clean
+.DEFAULT_GOAL := help
+
+help:  ## list the targets (this text)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +24,14 @@ lab: $(STAMP)  ## open the course in JupyterLab
 
 test: lint test-lib test-notebooks test-spawn  ## lint, the library and every notebook, default start method and spawn
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (style, imports, complexity) and mypy (the package and the tests)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test-lib: $(STAMP)
+test-lib: $(STAMP)  ## the library's tests, without the browser
 	$(PYTEST) tests --ignore=tests/browser
 
-test-notebooks: $(STAMP)
+test-notebooks: $(STAMP)  ## every notebook at quick size (nbval)
 	CONCLIB_SCALE=quick $(PYTEST) --nbval-lax --nbval-current-env notebooks
 
 test-spawn: $(STAMP)  ## the same under the spawn start method (macOS and Windows use it)
@@ -54,5 +58,5 @@ bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idl
 images: $(STAMP)  ## redraw docs/img from real runs (about 30 s)
 	$(BIN)/python docs/make_images.py
 
-clean:
+clean:  ## remove .venv and what the targets generated
 	rm -rf $(VENV) site artifacts

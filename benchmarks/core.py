@@ -95,7 +95,8 @@ def fixed_costs(repeat: int) -> dict:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--n", type=int, default=100_000_000, help="countdown per job (default: the cheat-sheet's)")
+    p.add_argument("--n", type=int, default=conclib.course.CHEATSHEET_N,
+                   help="countdown per job (default: the cheat-sheet's)")
     p.add_argument("--repeat", type=int, default=5, help="pairs per comparison (default: %(default)s)")
     p.add_argument("--out", type=Path, default=HERE / "results" / "core.json")
     args = p.parse_args()

@@ -44,7 +44,7 @@ def measure(model: str, n: int, jobs: int, repeat: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100_000_000, help="countdown size per job")
+    parser.add_argument("--n", type=int, default=conclib.course.CHEATSHEET_N, help="countdown size per job")
     parser.add_argument("--jobs", type=int, default=2, help="jobs per run")
     parser.add_argument("--repeat", type=int, default=5, help="pairs of runs per model")
     parser.add_argument("--models", nargs="+", default=["threads", "processes"], choices=conclib.MODELS)

@@ -31,6 +31,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'conclib' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    """What tab completion offers: the public names and the submodules loaded on first use."""
+    return sorted({*__all__, *_LAZY, *(name for name in globals() if not name.startswith("_"))})
+
+
 __all__ = [
     "MODELS",
     "JobRecord",
@@ -59,3 +64,9 @@ __all__ = [
     "task_info",
     "usable_cpus",
 ]
+
+# The public classes present themselves as ``conclib.Run``, where you find them,
+# not as ``conclib._base.Run`` (as httpx does). Pickle finds them there too.
+for _cls in (JobRecord, JobStopped, Observer, Probe, Run):
+    _cls.__module__ = __name__
+del _cls

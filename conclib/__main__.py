@@ -11,12 +11,10 @@ from typing import Any
 
 from . import reading, tasks
 from ._base import MODELS, Run
+from .course import CHEATSHEET_JOBS, CHEATSHEET_N, CHEATSHEET_SECONDS
 from .machine import START_METHOD_VARIABLE, machine_info
 from .runner import measure, summarize
 
-#: The cheat-sheet's published figures (two jobs of n=100_000_000, on its author's machine).
-CHEATSHEET_N = 100_000_000
-CHEATSHEET_SECONDS = {"threads": 5.33, "processes": 2.90}
 TASKS = {"countdown": tasks.countdown, "countdown_sampled": tasks.countdown_sampled}
 
 
@@ -72,7 +70,7 @@ def _reading(runs: Sequence[Run], jobs: int, workers: int | None, info: dict[str
 
 def _table(table: Any, n: int, jobs: int) -> str:
     shown = table.copy()
-    if n == CHEATSHEET_N and jobs == 2:
+    if n == CHEATSHEET_N and jobs == CHEATSHEET_JOBS:
         shown["cheat-sheet"] = [CHEATSHEET_SECONDS.get(m) for m in shown.index]
     return shown.to_string(float_format=lambda x: f"{x:.3f}", na_rep="-")
 
@@ -107,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
                                    "median/min/max seconds, speedup against sequential and CPU utilisation "
                                    "(CPU seconds per wall second).")
     c.add_argument("--n", type=_count, default=CHEATSHEET_N, help="countdown start per job (default: %(default)s)")
-    c.add_argument("--jobs", type=_positive, default=2, help="how many jobs (default: %(default)s)")
+    c.add_argument("--jobs", type=_positive, default=CHEATSHEET_JOBS, help="how many jobs (default: %(default)s)")
     c.add_argument("--workers", type=_positive, default=None,
                    help="pool size (default: one thread/process per job, as in the cheat-sheet)")
     c.add_argument("--models", default=",".join(MODELS),
@@ -150,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.task}(n={args.n:_}) x {args.jobs} jobs, {args.repeat} runs per model, "
           f"{info['usable_cpus']} usable CPUs, parallel capacity {info['parallel_capacity']}")
     print(_table(table, args.n, args.jobs))
-    if args.n == CHEATSHEET_N and args.jobs == 2:
+    if args.n == CHEATSHEET_N and args.jobs == CHEATSHEET_JOBS:
         print("cheat-sheet: seconds published in the cheat-sheet, measured on another machine")
     print("\n".join(_reading(runs, args.jobs, args.workers, info)))
     if args.csv:

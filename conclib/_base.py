@@ -1,4 +1,11 @@
-"""The shared contract: job records, runs, progress probes and input checks."""
+"""The shared contract: job records, runs, the executor protocol, progress probes and input validation.
+
+Every other conclib module builds on this one, and it imports none of them. It is
+longer than 300 lines: the records, the contract and the code every model shares to
+keep it (``Control``, ``Probe``, ``JobScope``) are read together, so they stay together.
+A model module (``sequential``, ``threads``, ``processes``, ``coroutines``) is a
+function ``execute`` that follows :class:`Executor`; the runner calls it.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +19,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, MutableSequence, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio")
+
+#: How one job ended: it returned, it raised, or it was asked to stop (or killed) first.
+JobStatus = Literal["ok", "failed", "stopped"]
+#: How a whole run ended: as a job (``failed``: a job raised), or cut short by a timeout or Ctrl+C.
+RunStatus = Literal["ok", "failed", "stopped", "timeout", "interrupted"]
 
 class JobStopped(Exception):
     """Raised inside a job when the run was asked to stop (interrupt, timeout, failure)."""
@@ -43,7 +55,7 @@ class JobRecord:
     cpu: float
     total: float | None = None
     samples: tuple[tuple[float, float], ...] = ()
-    status: str = "ok"  # "ok", "failed", "stopped"
+    status: JobStatus = "ok"
     error: str | None = None
     worker: str = ""
 
@@ -65,7 +77,7 @@ class Run:
     n_jobs: int
     workers: int | None = None
     start_method: str | None = None
-    status: str = "ok"  # "ok", "failed", "stopped", "timeout", "interrupted"
+    status: RunStatus = "ok"
     machine: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
@@ -141,6 +153,15 @@ class Control:
 
     Inside one process plain Python objects do; for worker processes the same
     two fields live in shared memory made by the run's multiprocessing context.
+
+    What it offers:
+
+    - ``fractions[job]``: how much of each job is done, 0.0 to 1.0 (written by the
+      job's :class:`Probe`, read by the runner for the live plot);
+    - ``stopping`` and ``stop()``: the stop flag; a job sees it at its next progress sample;
+    - ``kill_hooks``: functions that stop what does not stop by itself; ``kill()`` sets
+      the flag and calls them (from the caller's thread, while ``execute`` still runs);
+    - ``context``: the multiprocessing context of the run (``None`` outside the processes model).
     """
 
     def __init__(self, n_jobs: int, context: Any = None) -> None:
@@ -174,6 +195,38 @@ class Control:
         self.stop()
         for hook in list(self.kill_hooks):
             hook()
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+class Executor(Protocol):
+    """What a model module's ``execute(task, jobs, control, workers)`` must do.
+
+    The runner calls it once per run, in its conductor thread, after every input
+    was validated. A new model (subinterpreters, a cluster) is one more function
+    with this signature; the runner, the records and the plots need no change.
+
+    1. Run ``task(*jobs[i])`` once for each ``i``: one worker per job when ``workers``
+       is None (as the cheat-sheet does), else a pool of ``workers`` workers.
+    2. Run each job inside :class:`JobScope` (:func:`run_job` does it for a plain
+       function), so that it gets its :class:`Probe`, its times and its record.
+    3. Return one :class:`Outcome` per job, **ordered by job** (``outcomes[i].record.job == i``),
+       also for jobs that failed, were stopped or were lost with their worker.
+    4. Never raise a job's exception: record it in its outcome (``Outcome.error``, and
+       the record's ``status="failed"``). JobScope does this and sets the stop flag,
+       so one failure stops the other jobs. Raise only for a fault of the model itself.
+    5. If a job can keep running after ``control.stop()`` (a worker process, an
+       event-loop task), append a function that ends it to ``control.kill_hooks``
+       before the jobs start. The runner calls ``control.kill()`` from another
+       thread when a job does not stop within its grace time; the hook must be
+       safe to call from there.
+    6. Return only when every job has ended (or its worker was killed), with every
+       worker it started cleaned up.
+    """
+
+    def __call__(self, task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
+                 workers: int | None = None) -> list[Outcome]: ...
 
 
 # --------------------------------------------------------------------------- probes
@@ -217,7 +270,7 @@ def current_probe() -> Probe:
 class JobScope:
     """Run one job: install its probe, time it, and turn what it raised into an :class:`Outcome`.
 
-    ``with JobScope(...) as scope: scope.check_stop(); task(*args)``, then read
+    ``with JobScope(...) as scope: scope.raise_if_stopping(); task(*args)``, then read
     ``scope.outcome``. An
     ``Exception`` from the job is caught and stops the other jobs; ``JobStopped``
     marks the job as stopped; ``KeyboardInterrupt`` and friends pass through.
@@ -234,7 +287,7 @@ class JobScope:
         self.start, self.cpu0 = time.perf_counter(), self.clock()
         return self
 
-    def check_stop(self) -> None:
+    def raise_if_stopping(self) -> None:
         """Raise :class:`JobStopped` (inside the ``with``) if the run is already stopping."""
         if self.control.stopping:
             raise JobStopped(f"job {self.job} was stopped before it started")
@@ -242,6 +295,7 @@ class JobScope:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
         end, cpu = time.perf_counter(), self.clock() - self.cpu0
         _current_probe.reset(self._token)
+        status: JobStatus
         if exc is None:
             status, error = "ok", None
             self.control.fractions[self.job] = 1.0
@@ -267,7 +321,7 @@ def run_job(task: Callable[..., Any], job: int, args: tuple[Any, ...], control: 
     """Run one job in this thread and record it. Every synchronous model calls this."""
     scope = JobScope(job, args, control, clock)
     with scope:
-        scope.check_stop()
+        scope.raise_if_stopping()
         task(*args)
     assert scope.outcome is not None
     return scope.outcome
@@ -276,16 +330,16 @@ def run_job(task: Callable[..., Any], job: int, args: tuple[Any, ...], control: 
 # --------------------------------------------------------------------------- task metadata
 
 
-def task_info(*, check: Callable[..., None] | None = None,
+def task_info(*, validate: Callable[..., None] | None = None,
               sync_twin: Callable[..., Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a task function with an argument check and (for a coroutine) its sync twin.
+    """Mark a task function with a validator of its arguments and (for a coroutine) its sync twin.
 
-    ``conclib.run`` calls ``check(*args)`` for every job before any job starts, and
-    gives a coroutine function's sync twin to the models that cannot await.
+    ``conclib.run`` calls ``validate(*args)`` for every job before any job starts (it raises
+    on bad arguments), and gives a coroutine function's sync twin to the models that cannot await.
     """
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn.__conclib_check__ = check  # type: ignore[attr-defined]
+        fn.__conclib_validate__ = validate  # type: ignore[attr-defined]
         fn.__conclib_sync_twin__ = sync_twin  # type: ignore[attr-defined]
         return fn
 
@@ -298,10 +352,10 @@ def task_name(task: Callable[..., Any]) -> str:
     return getattr(task, "__qualname__", None) or repr(task)
 
 
-# --------------------------------------------------------------------------- input checks
+# --------------------------------------------------------------------------- input validation
 
 
-def check_count(name: str, value: Any) -> None:
+def validate_count(name: str, value: Any) -> None:
     """Raise if ``value`` is not a whole number >= 0 (the countdown would never end)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be a whole number (int) >= 0, got {value!r} ({type(value).__name__})")
@@ -309,7 +363,7 @@ def check_count(name: str, value: Any) -> None:
         raise ValueError(f"{name} must be >= 0, got {value!r}: a countdown from a negative number never reaches 0")
 
 
-def check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
+def validate_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
     """Raise unless ``value`` is a real, finite number of seconds (> 0 unless allow_zero)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, got {value!r} ({type(value).__name__})")
@@ -318,7 +372,7 @@ def check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
         raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
 
 
-def check_model(model: Any) -> str:
+def validate_model(model: Any) -> str:
     if model in MODELS:
         return str(model)
     close = difflib.get_close_matches(str(model), MODELS, n=1, cutoff=0.4)
@@ -326,7 +380,7 @@ def check_model(model: Any) -> str:
     raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}.{hint}")
 
 
-def check_workers(workers: Any) -> int | None:
+def validate_workers(workers: Any) -> int | None:
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, int):
@@ -336,7 +390,7 @@ def check_workers(workers: Any) -> int | None:
     return workers
 
 
-def check_jobs(jobs: Any) -> list[tuple[Any, ...]]:
+def validate_jobs(jobs: Any) -> list[tuple[Any, ...]]:
     """Turn ``jobs`` into a list of argument tuples; one job per element."""
     if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
         raise TypeError(
@@ -348,11 +402,11 @@ def check_jobs(jobs: Any) -> list[tuple[Any, ...]]:
     return out
 
 
-def check_task_args(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> None:
-    check = getattr(task, "__conclib_check__", None)
-    if check is not None:
+def validate_task_args(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> None:
+    validate = getattr(task, "__conclib_validate__", None)
+    if validate is not None:
         for args in jobs:
-            check(*args)
+            validate(*args)
 
 
 def python_note(exc: BaseException, note: str) -> None:

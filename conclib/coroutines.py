@@ -11,6 +11,8 @@ from typing import Any
 
 from ._base import Control, JobScope, Outcome
 
+__all__ = ["DOOR_EVERY", "DOOR_OPEN", "execute", "main", "run_job"]
+
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
             workers: int | None = None) -> list[Outcome]:
@@ -63,7 +65,7 @@ async def run_job(task: Callable[..., Any], job: int, args: tuple[Any, ...], con
     spent = [0.0]  # CPU seconds of this coroutine's own steps
     scope = JobScope(job, args, control, clock=lambda: spent[0])
     with scope:
-        scope.check_stop()
+        scope.raise_if_stopping()
         if inspect.iscoroutinefunction(task):
             await _timed(task(*args), spent)
         else:

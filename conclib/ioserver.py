@@ -22,8 +22,19 @@ import signal
 from collections.abc import Iterator
 from typing import Any
 
-from ._base import check_count, check_seconds
-from .machine import check_start_method, default_start_method
+from ._base import validate_count, validate_seconds
+from .machine import default_start_method, validate_start_method
+
+__all__ = [
+    "BACKLOG",
+    "HOST",
+    "MAX_DELAY",
+    "OPEN_FILES",
+    "STARTUP_TIMEOUT",
+    "latency_server",
+    "raise_open_file_limit",
+    "serve",
+]
 
 HOST = "127.0.0.1"  # loopback only: nothing outside this machine can connect
 BACKLOG = 2048  # connections the kernel queues before accept(): room for 1000 clients at once
@@ -66,10 +77,10 @@ def latency_server(delay: float = 0.1, jitter: float = 0.0, size: int = 0, *,
         TypeError, ValueError: a bad argument.
         RuntimeError: the server process did not start.
     """
-    check_seconds("delay", delay)
-    check_seconds("jitter", jitter)
-    check_count("size", size)
-    method = default_start_method() if start_method is None else check_start_method(start_method)
+    validate_seconds("delay", delay)
+    validate_seconds("jitter", jitter)
+    validate_count("size", size)
+    method = default_start_method() if start_method is None else validate_start_method(start_method)
     ctx: Any = multiprocessing.get_context(method)
     ours, theirs = ctx.Pipe()
     proc = ctx.Process(target=serve, args=(theirs, delay, jitter, size), name="conclib-latency-server",

@@ -22,10 +22,23 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._base import check_count, check_seconds, current_probe, task_info
+from ._base import current_probe, task_info, validate_count, validate_seconds
 
 if TYPE_CHECKING:
     import aiohttp
+
+__all__ = [
+    "FILE_CHUNK",
+    "SCHEMES",
+    "HTTPStatusError",
+    "fetch",
+    "fetch_async",
+    "read_file",
+    "read_file_async",
+    "session",
+    "write_file",
+    "write_file_async",
+]
 
 SCHEMES = ("http", "https")
 FILE_CHUNK = 1 << 20  # bytes per write() or read() call, and per progress sample
@@ -49,14 +62,14 @@ class HTTPStatusError(Exception):
 # --------------------------------------------------------------------------- HTTP
 
 
-def _check_fetch(url: str, timeout: float = 10.0) -> None:
+def _validate_fetch(url: str, timeout: float = 10.0) -> None:
     if not isinstance(url, str):
         raise TypeError(f"url must be a string like 'http://127.0.0.1:8080/', got {url!r} ({type(url).__name__})")
     parts = urlsplit(url)
     if parts.scheme.lower() not in SCHEMES or not parts.netloc:
         raise ValueError(f"url must be an http:// or https:// address with a host, "
                          f"e.g. 'http://127.0.0.1:8080/'; got {url!r}")
-    check_seconds("timeout", timeout, allow_zero=False)
+    validate_seconds("timeout", timeout, allow_zero=False)
 
 
 # Like aiohttp's default, ignore proxy settings from the environment: the course's
@@ -64,7 +77,7 @@ def _check_fetch(url: str, timeout: float = 10.0) -> None:
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-@task_info(check=_check_fetch)
+@task_info(validate=_validate_fetch)
 def fetch(url: str, timeout: float = 10.0) -> bytes:
     """GET ``url`` with the standard library's blocking client; return the body.
 
@@ -76,7 +89,7 @@ def fetch(url: str, timeout: float = 10.0) -> bytes:
         TimeoutError: no reply within ``timeout`` seconds.
         HTTPStatusError: the reply's status is not 2xx (e.g. 404, 500).
     """
-    _check_fetch(url, timeout)
+    _validate_fetch(url, timeout)
     probe = current_probe()
     probe.begin(1)
     try:
@@ -133,7 +146,7 @@ async def session() -> aiohttp.ClientSession:
     return await asyncio.shield(opened)  # type: ignore[no-any-return]  # a cancelled job must not cancel it
 
 
-@task_info(check=_check_fetch, sync_twin=fetch)
+@task_info(validate=_validate_fetch, sync_twin=fetch)
 async def fetch_async(url: str, timeout: float = 10.0) -> bytes:
     """GET ``url`` with aiohttp; return the body. The coroutine awaits the reply, so others run meanwhile.
 
@@ -144,7 +157,7 @@ async def fetch_async(url: str, timeout: float = 10.0) -> bytes:
     """
     import aiohttp
 
-    _check_fetch(url, timeout)
+    _validate_fetch(url, timeout)
     probe = current_probe()
     probe.begin(1)
     client = await session()
@@ -164,20 +177,20 @@ async def fetch_async(url: str, timeout: float = 10.0) -> bytes:
 # --------------------------------------------------------------------------- files
 
 
-def _check_path(path: Any) -> None:
+def _validate_path(path: Any) -> None:
     if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
         raise TypeError(f"path must be a file name (str or pathlib.Path), got {path!r}")
 
 
-def _check_write(path: Any, size: int = FILE_CHUNK) -> None:
-    _check_path(path)
-    check_count("size", size)
+def _validate_write(path: Any, size: int = FILE_CHUNK) -> None:
+    _validate_path(path)
+    validate_count("size", size)
 
 
-@task_info(check=_check_write)
+@task_info(validate=_validate_write)
 def write_file(path: str | os.PathLike[str], size: int = FILE_CHUNK) -> int:
     """Write ``size`` bytes to ``path`` (replacing it), one ``FILE_CHUNK`` at a time; return ``size``."""
-    _check_write(path, size)
+    _validate_write(path, size)
     probe = current_probe()
     probe.begin(size)
     block = memoryview(bytes(min(size, FILE_CHUNK)))
@@ -189,10 +202,10 @@ def write_file(path: str | os.PathLike[str], size: int = FILE_CHUNK) -> int:
     return size
 
 
-@task_info(check=_check_path)
+@task_info(validate=_validate_path)
 def read_file(path: str | os.PathLike[str]) -> int:
     """Read ``path`` to the end, one ``FILE_CHUNK`` at a time; return the number of bytes read."""
-    _check_path(path)
+    _validate_path(path)
     probe = current_probe()
     probe.begin(max(os.path.getsize(path), 1))
     done = 0
@@ -203,7 +216,7 @@ def read_file(path: str | os.PathLike[str]) -> int:
     return done
 
 
-@task_info(check=_check_write, sync_twin=write_file)
+@task_info(validate=_validate_write, sync_twin=write_file)
 async def write_file_async(path: str | os.PathLike[str], size: int = FILE_CHUNK) -> int:
     """:func:`write_file` in a worker thread (``asyncio.to_thread``), so the event loop stays free.
 
@@ -213,7 +226,7 @@ async def write_file_async(path: str | os.PathLike[str], size: int = FILE_CHUNK)
     return await asyncio.to_thread(write_file, path, size)
 
 
-@task_info(check=_check_path, sync_twin=read_file)
+@task_info(validate=_validate_path, sync_twin=read_file)
 async def read_file_async(path: str | os.PathLike[str]) -> int:
     """:func:`read_file` in a worker thread (``asyncio.to_thread``), so the event loop stays free.
 

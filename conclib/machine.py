@@ -13,6 +13,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "START_METHOD_VARIABLE",
+    "cgroup_cpu_quota",
+    "default_start_method",
+    "gil_enabled",
+    "machine_info",
+    "parallel_capacity",
+    "process_context",
+    "usable_cpus",
+    "validate_start_method",
+]
+
 START_METHOD_VARIABLE = "CONCLIB_START_METHOD"
 
 
@@ -24,14 +36,24 @@ def default_start_method() -> str:
     """
     chosen = os.environ.get(START_METHOD_VARIABLE, "").strip()
     if chosen:
-        return check_start_method(chosen, name=START_METHOD_VARIABLE)
+        return validate_start_method(chosen, name=START_METHOD_VARIABLE)
     method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_context().get_start_method()
     if method == "fork" and "forkserver" in multiprocessing.get_all_start_methods():
         return "forkserver"
     return method
 
 
-def check_start_method(method: Any, name: str = "start_method") -> str:
+def process_context(start_method: str | None) -> Any:  # a multiprocessing context (its type differs per method)
+    """The multiprocessing context for ``start_method``: every conclib worker process comes from one."""
+    ctx = multiprocessing.get_context(start_method)
+    if ctx.get_start_method() == "forkserver":
+        # The fork server imports your script (as by default) and conclib once; each
+        # worker is then a cheap fork of it. (Only before the server has started.)
+        ctx.set_forkserver_preload(["__main__", "conclib"])
+    return ctx
+
+
+def validate_start_method(method: Any, name: str = "start_method") -> str:
     allowed = multiprocessing.get_all_start_methods()
     if method not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))} on this platform, got {method!r}")
@@ -87,9 +109,7 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
     seconds and sums the share of a core each one got. Cached per session.
     """
     count = processes or usable_cpus()
-    from .processes import context  # the same context (and fork-server preload) as the runs
-
-    ctx = context(default_start_method())
+    ctx = process_context(default_start_method())  # the same context (and fork-server preload) as the runs
     results = ctx.Queue()
     start_at = time.perf_counter() + 0.4  # time for the processes to start
     procs = [ctx.Process(target=_spin, args=(start_at, window, results), daemon=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import pickle
 import queue
 import sys
@@ -15,6 +14,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ._base import Control, JobRecord, Outcome, run_job, task_name
+
+__all__ = ["execute", "validate_task"]
 
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
@@ -51,7 +52,7 @@ def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: 
         return outcomes
 
 
-def check_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_method: str) -> None:
+def validate_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_method: str) -> None:
     """Raise ``TypeError`` now if worker processes could not load ``task`` or its arguments."""
     name = task_name(task)
     fix = ("Move the function into a module (a .py file next to the notebook) and import it, "
@@ -76,15 +77,6 @@ def check_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_
     except Exception as exc:
         raise TypeError(f"jobs cannot be sent to worker processes (pickle says: {exc}); "
                         f"use numbers, strings, tuples and other picklable values") from None
-
-
-def context(start_method: str | None) -> Any:  # a multiprocessing context (its type differs per method)
-    ctx = multiprocessing.get_context(start_method)
-    if ctx.get_start_method() == "forkserver":
-        # The fork server imports your script (as by default) and conclib once; each
-        # worker is then a cheap fork of it. (Only before the server has started.)
-        ctx.set_forkserver_preload(["__main__", "conclib"])
-    return ctx
 
 
 # ---------------------------------------------------------------- inside the worker processes

@@ -1,4 +1,39 @@
-"""One API over the four models: ``run``, ``arun``, ``measure``, ``summarize``, ``compare``."""
+"""One API over the four models: ``run``, ``arun``, ``measure``, ``summarize``, ``compare``.
+
+How a run works
+---------------
+
+Two threads of the caller's process take part, and they share one :class:`Control`::
+
+    caller's thread                    conductor thread                 workers
+    (conclib.run / arun)               ("conclib-conductor")            (per model)
+    ====================               =====================            ===========
+
+    validate the input
+    machine_info(), observer.start
+    start the conductor  ------------> execute(task, jobs, control) --> job 0: task(*jobs[0])
+                                          (the model's module)     --> job 1: task(*jobs[1])
+    every POLL seconds:                                                  ...
+      read control.fractions  <-------------- Probe.tick() writes ------+
+      observer.update (every REDRAW)                                    |
+      past the timeout? control.stop() ------ stop flag, read by -------+
+      after GRACE: control.kill() ----------- kill_hooks end workers ---+
+                                           list of Outcome, by job
+    conductor ended  <---------------------  (or the exception it raised)
+    Run(...), observer.finish(run)
+    raise the first job error, or TimeoutError, or return the Run
+
+Why a conductor thread: the caller's thread stays free to notice Ctrl+C, to keep the
+timeout, and to draw (matplotlib and IPython want one thread, the caller's). The
+model itself never sees the observer; it only writes progress into ``Control``.
+Every model's ``execute`` follows the :class:`conclib._base.Executor` protocol.
+
+``_Session`` holds one run's state; :func:`run` and :func:`arun` differ only in how
+they wait between two polls (``time``-blocking or ``await asyncio.sleep``).
+
+This module is longer than 300 lines: the diagram above and the docstrings of the
+public functions are a third of it, and the session's steps read best side by side.
+"""
 
 from __future__ import annotations
 
@@ -15,38 +50,66 @@ from . import coroutines, processes, sequential, threads
 from ._base import (
     MODELS,
     Control,
+    Executor,
     Outcome,
     Run,
-    check_jobs,
-    check_model,
-    check_seconds,
-    check_task_args,
-    check_workers,
+    RunStatus,
     python_note,
     task_name,
+    validate_jobs,
+    validate_model,
+    validate_seconds,
+    validate_task_args,
+    validate_workers,
 )
-from .machine import check_start_method, default_start_method, machine_info
+from .machine import default_start_method, machine_info, process_context, validate_start_method
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "GRACE",
+    "POLL",
+    "REDRAW",
+    "Observer",
+    "arun",
+    "compare",
+    "measure",
+    "resolve_task",
+    "run",
+    "summarize",
+    "validate_models",
+]
 
 POLL = 0.05  # seconds between two looks at the running jobs
 REDRAW = 0.25  # seconds between two progress updates sent to an observer
 GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed
 
-_EXECUTORS = {"sequential": sequential.execute, "threads": threads.execute,
+_EXECUTORS: dict[str, Executor] = {"sequential": sequential.execute, "threads": threads.execute,
               "processes": processes.execute, "asyncio": coroutines.execute}
-_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "task"}
+#: Workers are named by kind and number: "task" means the function a job runs, so an asyncio worker is a coroutine.
+_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "coroutine"}
 
 
 class Observer(Protocol):
-    """Watches a run from the caller's thread (a live plot, a progress bar)."""
+    """Watches a run from the caller's thread (a live plot, a progress bar).
 
-    def start(self, model: str, n_jobs: int) -> None: ...
+    Every method is called in the caller's thread, never while it holds anything
+    the jobs need; a slow observer delays only the next look at the jobs.
+    ``conclib.plotting.LiveRace`` is one; ``live=True`` makes one for you.
+    """
 
-    def update(self, elapsed: float, fractions: Sequence[float]) -> None: ...
+    def start(self, model: str, n_jobs: int) -> None:
+        """Called once, before the first job starts."""
+        ...
 
-    def finish(self, run: Run) -> None: ...
+    def update(self, elapsed: float, fractions: Sequence[float]) -> None:
+        """Called every ``REDRAW`` seconds: seconds since the start, each job's fraction done."""
+        ...
+
+    def finish(self, run: Run) -> None:
+        """Called once with the finished (or stopped) :class:`Run`."""
+        ...
 
 
 def resolve_task(model: str, task: Any) -> Callable[..., Any]:
@@ -69,26 +132,26 @@ class _Session:
 
     def __init__(self, model: Any, task: Any, jobs: Any, workers: Any, timeout: Any,
                  start_method: Any, observer: Observer | None) -> None:
-        self.model = check_model(model)
-        self.jobs = check_jobs(jobs)
-        self.workers = check_workers(workers)
+        self.model = validate_model(model)
+        self.jobs = validate_jobs(jobs)
+        self.workers = validate_workers(workers)
         if timeout is not None:
-            check_seconds("timeout", timeout, allow_zero=False)
+            validate_seconds("timeout", timeout, allow_zero=False)
         self.timeout: float | None = timeout
         self.task = resolve_task(self.model, task)
-        check_task_args(self.task, self.jobs)
+        validate_task_args(self.task, self.jobs)
         self.start_method: str | None = None
         context = None
         if self.model == "processes":
             self.start_method = (default_start_method() if start_method is None
-                                 else check_start_method(start_method))
-            processes.check_task(self.task, self.jobs, self.start_method)
-            context = processes.context(self.start_method)
+                                 else validate_start_method(start_method))
+            processes.validate_task(self.task, self.jobs, self.start_method)
+            context = process_context(self.start_method)
         elif start_method is not None:
-            check_start_method(start_method)
+            validate_start_method(start_method)
         self.control = Control(len(self.jobs), context)
         self.observer = observer
-        self.status = "ok"
+        self.status: RunStatus = "ok"
         self.outcomes: list[Outcome] = []
         self.crash: BaseException | None = None
         self.conductor: threading.Thread | None = None
@@ -126,7 +189,7 @@ class _Session:
         if self.conductor is not None:
             self.conductor.join(seconds)
 
-    def stop(self, status: str) -> None:
+    def stop(self, status: RunStatus) -> None:
         """Ask the jobs to stop; kill the workers that have not stopped after GRACE seconds."""
         self.status = status
         self.control.stop()
@@ -175,7 +238,7 @@ class _Session:
 
 
 def _label(model: str, records: Iterable[Any]) -> tuple[Any, ...]:
-    """Name each job's worker: 'main', 'thread-0', 'process-1', 'task-2' (numbered by first start)."""
+    """Name each job's worker: 'main', 'thread-0', 'process-1', 'coroutine-2' (numbered by first start)."""
     kind = _WORKER_KIND[model]
     names: dict[Any, str] = {}
     out = []
@@ -262,10 +325,10 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
     the order keeps any one model from always going first (a process's first runs are
     often slower, measured: up to 10% for the same countdown).
     """
-    models = check_models(models)
+    models = validate_models(models)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
-    jobs = check_jobs(jobs)
+    jobs = validate_jobs(jobs)
     for model in models:  # all input errors before the first (maybe long) run
         _Session(model, task, jobs, workers, timeout, start_method, None)
     return [run(model, task, jobs, workers=workers, timeout=timeout, start_method=start_method,
@@ -273,17 +336,21 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
             for r in range(repeat) for model in models[r % len(models):] + models[:r % len(models)]]
 
 
-def check_models(models: Any) -> list[str]:
+def validate_models(models: Any) -> list[str]:
     if isinstance(models, str):
         raise TypeError(f"models must be a list of model names, e.g. [{models!r}], got the string {models!r}")
-    out = [check_model(m) for m in models]
+    out = [validate_model(m) for m in models]
     if not out:
         raise ValueError(f"models must name at least one of {MODELS}")
     return out
 
 
 def summarize(runs: Sequence[Run]) -> pd.DataFrame:
-    """One row per model: median/min/max seconds, speedup against sequential, CPU utilisation."""
+    """One row per model: median/min/max seconds, speedup against sequential, CPU utilisation.
+
+    ``table.attrs["machine"]`` holds the machine facts the runs recorded (``Run.machine``),
+    so that a plot of the table can draw what this machine could do without measuring again.
+    """
     import pandas as pd
 
     by_model: dict[str, list[Run]] = {}
@@ -298,6 +365,7 @@ def summarize(runs: Sequence[Run]) -> pd.DataFrame:
     table = pd.DataFrame(rows).set_index("model")
     base = table["median"].get("sequential")
     table.insert(3, "speedup", base / table["median"] if base is not None else float("nan"))
+    table.attrs["machine"] = dict(runs[0].machine) if runs else {}  # for plots: the facts of the runs
     return table
 
 

@@ -6,9 +6,10 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ._amdahl import amdahl, amdahl_fit
 from .machine import usable_cpus
+
+__all__ = ["amdahl", "amdahl_fit", "measure_scaling", "split"]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,31 +27,6 @@ def split(total_work: float, parts: int) -> list[Any]:
     return [total_work / parts] * parts
 
 
-def amdahl(workers: Any, serial: Any, cpus: float | None = None) -> Any:
-    """Amdahl's law: speedup = 1 / (serial + (1 - serial) / p), with p capped at ``cpus`` if given."""
-    p = np.asarray(workers, dtype=float)
-    if cpus is not None:
-        p = np.minimum(p, cpus)
-    return 1.0 / (serial + (1.0 - serial) / p)
-
-
-def amdahl_fit(workers: Sequence[float], speedup: Sequence[float], cpus: float | None = None) -> float:
-    """The serial fraction (0 to 1) whose Amdahl curve is closest to the measured speedups.
-
-    A least-squares fit of one parameter, by a fine grid search (no scipy needed).
-    With ``cpus``, more workers than CPUs count as ``cpus`` (they cannot run at once).
-    """
-    w, s = np.asarray(workers, dtype=float), np.asarray(speedup, dtype=float)
-    if w.shape != s.shape or w.size == 0:
-        raise ValueError(f"workers and speedup must be two lists of the same, non-zero length; "
-                         f"got {w.size} and {s.size} values")
-    if np.any(w < 1) or not np.all(np.isfinite(s)):
-        raise ValueError("workers must be >= 1 and every speedup a finite number")
-    grid = np.linspace(0.0, 1.0, 10_001)
-    errors = ((amdahl(w[None, :], grid[:, None], cpus) - s[None, :]) ** 2).sum(axis=1)
-    return float(grid[int(np.argmin(errors))])
-
-
 def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work: float, *,
                     workers: Iterable[int] | None = None, repeat: int = 3) -> pd.DataFrame:
     """Split ``total_work`` into one job per worker, for 1 to 2x the CPUs workers, and time each model.
@@ -64,9 +40,9 @@ def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work:
     """
     import pandas as pd
 
-    from .runner import check_models, run
+    from .runner import run, validate_models
 
-    models = check_models(models)
+    models = validate_models(models)
     counts = sorted(set(range(1, 2 * usable_cpus() + 1) if workers is None else workers))
     if not counts or any(isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in counts):
         raise ValueError(f"workers must be whole numbers >= 1, got {workers!r}")

@@ -9,32 +9,45 @@ from __future__ import annotations
 import asyncio
 import time
 
-from ._base import check_count, check_seconds, current_probe, task_info
+from ._base import current_probe, task_info, validate_count, validate_seconds
+from .course import CHEATSHEET_N
+
+__all__ = [
+    "CHUNK",
+    "WAIT_SLICE",
+    "countdown",
+    "countdown_blocking",
+    "countdown_cooperative",
+    "countdown_sampled",
+    "fail_after",
+    "io_wait",
+    "io_wait_async",
+]
 
 #: Decrements between two progress samples: ~0.5 ms of work, well under the
 #: 5 ms GIL switch interval, so the samples show when a thread had the GIL.
 CHUNK = 16_384
 
 
-def _check_n(n: int, chunk: int = CHUNK) -> None:
-    check_count("n", n)
-    check_count("chunk", chunk)
+def _validate_n(n: int, chunk: int = CHUNK) -> None:
+    validate_count("n", n)
+    validate_count("chunk", chunk)
     if chunk == 0:
         raise ValueError("chunk must be >= 1, got 0")
 
 
-@task_info(check=_check_n)
-def countdown(n: int = 100_000_000) -> None:
+@task_info(validate=_validate_n)
+def countdown(n: int = CHEATSHEET_N) -> None:
     """The cheat-sheet's task, exactly: count ``n`` down to zero."""
-    check_count("n", n)
+    validate_count("n", n)
     while n:
         n -= 1
 
 
-@task_info(check=_check_n)
-def countdown_sampled(n: int = 100_000_000, chunk: int = CHUNK) -> None:
+@task_info(validate=_validate_n)
+def countdown_sampled(n: int = CHEATSHEET_N, chunk: int = CHUNK) -> None:
     """The same countdown, with a progress sample (time, how much is done) every chunk."""
-    _check_n(n, chunk)
+    _validate_n(n, chunk)
     probe = current_probe()
     probe.begin(n)
     left = n
@@ -47,16 +60,16 @@ def countdown_sampled(n: int = 100_000_000, chunk: int = CHUNK) -> None:
         probe.tick(n - left)
 
 
-@task_info(check=_check_n, sync_twin=countdown_sampled)
-async def countdown_blocking(n: int = 100_000_000, chunk: int = CHUNK) -> None:
+@task_info(validate=_validate_n, sync_twin=countdown_sampled)
+async def countdown_blocking(n: int = CHEATSHEET_N, chunk: int = CHUNK) -> None:
     """A coroutine that never awaits: it holds the event loop until it is done."""
     countdown_sampled(n, chunk)
 
 
-@task_info(check=_check_n, sync_twin=countdown_sampled)
-async def countdown_cooperative(n: int = 100_000_000, chunk: int = CHUNK) -> None:
+@task_info(validate=_validate_n, sync_twin=countdown_sampled)
+async def countdown_cooperative(n: int = CHEATSHEET_N, chunk: int = CHUNK) -> None:
     """A coroutine that gives the event loop a turn (``await asyncio.sleep(0)``) every chunk."""
-    _check_n(n, chunk)
+    _validate_n(n, chunk)
     probe = current_probe()
     probe.begin(n)
     left = n
@@ -74,14 +87,14 @@ async def countdown_cooperative(n: int = 100_000_000, chunk: int = CHUNK) -> Non
 WAIT_SLICE = 0.05
 
 
-def _check_wait(seconds: float) -> None:
-    check_seconds("seconds", seconds)
+def _validate_wait(seconds: float) -> None:
+    validate_seconds("seconds", seconds)
 
 
-@task_info(check=_check_wait)
+@task_info(validate=_validate_wait)
 def io_wait(seconds: float = 1.0) -> None:
     """I/O-bound stand-in: block for ``seconds`` without using the CPU (like a slow read)."""
-    check_seconds("seconds", seconds)
+    validate_seconds("seconds", seconds)
     probe = current_probe()
     probe.begin(seconds)
     start = time.perf_counter()
@@ -90,10 +103,10 @@ def io_wait(seconds: float = 1.0) -> None:
         probe.tick(min(time.perf_counter() - start, seconds))
 
 
-@task_info(check=_check_wait, sync_twin=io_wait)
+@task_info(validate=_validate_wait, sync_twin=io_wait)
 async def io_wait_async(seconds: float = 1.0) -> None:
     """The async twin of :func:`io_wait`: ``await asyncio.sleep`` lets other coroutines run."""
-    check_seconds("seconds", seconds)
+    validate_seconds("seconds", seconds)
     probe = current_probe()
     probe.begin(seconds)
     start = time.perf_counter()
@@ -102,11 +115,11 @@ async def io_wait_async(seconds: float = 1.0) -> None:
         probe.tick(min(time.perf_counter() - start, seconds))
 
 
-def _check_fail(seconds: float = 0.0, message: str = "") -> None:
-    check_seconds("seconds", seconds)
+def _validate_fail(seconds: float = 0.0, message: str = "") -> None:
+    validate_seconds("seconds", seconds)
 
 
-@task_info(check=_check_fail)
+@task_info(validate=_validate_fail)
 def fail_after(seconds: float = 0.0, message: str = "this job failed on purpose") -> None:
     """A job that waits, then raises ``RuntimeError``: shows how failures reach the caller."""
     io_wait(seconds)

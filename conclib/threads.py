@@ -9,6 +9,8 @@ from typing import Any
 
 from ._base import Control, Outcome, run_job
 
+__all__ = ["execute"]
+
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
             workers: int | None = None) -> list[Outcome]:

@@ -25,6 +25,63 @@ def test_all_is_the_public_api() -> None:
     assert public - modules == EXPECTED_API
 
 
+def test_tab_completion_shows_the_lazy_submodules() -> None:
+    listed = dir(conclib)
+    assert set(listed) >= EXPECTED_API
+    assert {"checks", "ioserver", "iotasks", "plotting", "scaling"} <= set(listed)
+    assert listed == sorted(listed) and not any(name.startswith("_") for name in listed)
+
+
+@pytest.mark.parametrize("name", ["JobRecord", "JobStopped", "Observer", "Probe", "Run"])
+def test_public_classes_present_themselves_where_you_find_them(name: str) -> None:
+    cls = getattr(conclib, name)
+    assert cls.__module__ == "conclib"
+    assert repr(cls) == f"<class 'conclib.{name}'>"
+
+
+def test_a_run_pickles_by_its_public_name() -> None:
+    import pickle
+
+    run = conclib.run("sequential", conclib.countdown, [10])
+    data = pickle.dumps(run)
+    assert b"conclib._base" not in data  # found by its public name, as the workers send it back
+    assert pickle.loads(data) == run
+
+
+def _public_modules() -> list[str]:
+    import pkgutil
+
+    names = [m.name for m in pkgutil.walk_packages(conclib.__path__, "conclib.")]
+    # conclib.checks is regrouped one module per notebook in its own change; its modules are not listed yet.
+    return sorted(n for n in names if not any(part.startswith("_") for part in n.split("."))
+                  and not n.startswith("conclib.checks"))
+
+
+@pytest.mark.parametrize("module", _public_modules())
+def test_every_public_module_says_what_it_exports(module: str) -> None:
+    import importlib
+
+    mod = importlib.import_module(module)
+    exported = getattr(mod, "__all__", None)
+    assert exported is not None, f"{module} has no __all__"
+    assert len(set(exported)) == len(exported)
+    for name in exported:
+        assert hasattr(mod, name), f"{module}.__all__ names {name!r}, which it does not define"
+    public = {n for n, v in vars(mod).items() if not n.startswith("_") and getattr(v, "__module__", None) == module}
+    assert public <= set(exported), f"{module} defines {sorted(public - set(exported))} but leaves them out of __all__"
+
+
+def test_plotting_keeps_every_public_name() -> None:
+    from conclib import plotting
+
+    assert set(plotting.__all__) == {
+        "CHEATSHEET", "COLOURS", "GAP_FACTOR", "WAITING_CPU_SHARE", "WAITING_SPACING", "LiveRace", "colour",
+        "comparison", "in_jupyter", "one_thread_intervals", "race", "running_intervals", "save_comparison",
+        "scaling", "style", "throughput", "timeline", "utilisation",
+    }
+    assert plotting.LiveRace.__module__ == "conclib.plotting"
+
+
 def test_models() -> None:
     assert conclib.MODELS == ("sequential", "threads", "processes", "asyncio")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_amdahl_check_wrong_or_missing(answer: object, text: str, capsys: pytest
 
 
 @pytest.fixture
-def own_module(tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> object:
+def own_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
     """A module written to disk, like the notebook's %%writefile, importable by worker processes."""
     (tmp_path / "course_exercise_task.py").write_text(textwrap.dedent('''
         def count_to_zero(n):

@@ -50,7 +50,7 @@ def test_pids_and_threads_match_the_model(model: str) -> None:
 def test_worker_labels(model: str) -> None:
     run = conclib.run(model, conclib.countdown, [N, N])
     expected = {"sequential": ["main", "main"], "threads": ["thread-0", "thread-1"],
-                "processes": ["process-0", "process-1"], "asyncio": ["task-0", "task-1"]}[model]
+                "processes": ["process-0", "process-1"], "asyncio": ["coroutine-0", "coroutine-1"]}[model]
     assert sorted(job.worker for job in run.jobs) == expected
 
 
@@ -90,15 +90,15 @@ def test_every_model_accepts_the_async_tasks(model: str) -> None:
 def test_a_job_error_reaches_the_caller_with_its_type_message_and_job(model: str) -> None:
     with pytest.raises(RuntimeError, match="boom") as info:
         conclib.run(model, tasks.fail_after, [(0.0, "boom")], timeout=10)
-    assert info.value.job == 0
-    assert info.value.run.status == "failed"
+    assert info.value.job == 0  # type: ignore[attr-defined]  # conclib adds job and run to the exception
+    assert info.value.run.status == "failed"  # type: ignore[attr-defined]
     assert any("job 0" in note for note in getattr(info.value, "__notes__", []))
 
 
 def test_a_failure_stops_the_other_jobs(model: str) -> None:
     with pytest.raises(RuntimeError, match="first failure") as info:
         conclib.run(model, _fail_or_wait, [(0, 0.1), (1, 10.0)], timeout=20)
-    run = info.value.run
+    run = info.value.run  # type: ignore[attr-defined]
     assert run.elapsed < 5  # job 1 did not wait its 10 s
     assert {job.job: job.status for job in run.jobs} == {0: "failed", 1: "stopped"}
 
@@ -115,7 +115,7 @@ def test_timeout_stops_the_jobs_and_raises(model: str) -> None:
     task = tasks.io_wait_async if model == "asyncio" else tasks.io_wait
     with pytest.raises(TimeoutError, match="timeout=0.3") as info:
         conclib.run(model, task, [10.0, 10.0], timeout=0.3)
-    run = info.value.run
+    run = info.value.run  # type: ignore[attr-defined]
     assert run.status == "timeout" and run.elapsed < 3
     assert all(job.status == "stopped" for job in run.jobs)
 

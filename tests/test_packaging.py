@@ -17,7 +17,9 @@ else:  # pragma: no cover
 
 
 def _normalise(requirement: str) -> str:
-    name, spec = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement).groups()
+    match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement)
+    assert match is not None, f"not a requirement: {requirement!r}"
+    name, spec = match.groups()
     return f"{name.lower().replace('_', '-')}{spec.replace(' ', '')}"
 
 
@@ -50,6 +52,7 @@ def test_environment_yml_matches_pyproject() -> None:
 
 def test_environment_yml_pins_a_python_the_project_supports() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    minimum = re.search(r">=\s*3\.(\d+)", project["requires-python"]).group(1)
-    pinned = re.search(r"- python=3\.(\d+)\b", (ROOT / "environment.yml").read_text()).group(1)
-    assert int(pinned) >= int(minimum)
+    minimum = re.search(r">=\s*3\.(\d+)", project["requires-python"])
+    pinned = re.search(r"- python=3\.(\d+)\b", (ROOT / "environment.yml").read_text())
+    assert minimum is not None and pinned is not None
+    assert int(pinned.group(1)) >= int(minimum.group(1))

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes  # noqa: E402
 
 import conclib  # noqa: E402
 from conclib import plotting, scaling  # noqa: E402
-from conclib._base import JobRecord, Run  # noqa: E402
+from conclib._base import JobRecord, JobStatus, Run, RunStatus  # noqa: E402
 
 PNG = b"\x89PNG"
 
@@ -38,7 +38,7 @@ def _no_show_and_same_style(monkeypatch: pytest.MonkeyPatch):
     assert dict(matplotlib.rcParams) == before
 
 
-def job(i: int, start: float, end: float, *, worker: str = "", status: str = "ok", step: float = 0.0005,
+def job(i: int, start: float, end: float, *, worker: str = "", status: JobStatus = "ok", step: float = 0.0005,
         cpu: float | None = None, gaps: tuple[tuple[float, float], ...] = ()) -> JobRecord:
     """A hand-made job: samples every ``step`` seconds from start to end, none inside ``gaps``."""
     times = [t for t in np.arange(start, end, step) if not any(a < t < b for a, b in gaps)]
@@ -48,7 +48,8 @@ def job(i: int, start: float, end: float, *, worker: str = "", status: str = "ok
                      status=status, worker=worker or f"thread-{i}")
 
 
-def make_run(jobs: tuple[JobRecord, ...], model: str = "threads", status: str = "ok", n_jobs: int | None = None) -> Run:
+def make_run(jobs: tuple[JobRecord, ...], model: str = "threads", status: RunStatus = "ok",
+             n_jobs: int | None = None) -> Run:
     end = max((j.end for j in jobs), default=100.0)
     return Run(model=model, task="countdown_sampled", jobs=jobs, start=100.0, end=end,
                n_jobs=len(jobs) if n_jobs is None else n_jobs, status=status, machine={"switch_interval": 0.005})
@@ -101,13 +102,13 @@ def test_timeline_zooms_and_notes_the_switch_interval() -> None:
 def test_timeline_draws_sparse_low_cpu_jobs_as_waiting() -> None:
     waits = make_run((job(0, 100.0, 100.5, step=0.05, cpu=0.001), job(1, 100.0, 100.3, step=0.05, cpu=0.001)))
     ax = plotting.timeline(waits)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["waiting (I/O, no CPU)"]
+    assert legend_texts(ax) == ["waiting (I/O, no CPU)"]
 
 
 def test_timeline_keeps_busy_jobs_that_got_little_cpu_as_running() -> None:
     crowded = make_run((job(0, 100.0, 100.1, cpu=0.005), job(1, 100.0, 100.1, cpu=0.005)))  # a loaded machine
     ax = plotting.timeline(crowded)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["running (taking progress samples)"]
+    assert legend_texts(ax) == ["running (taking progress samples)"]
 
 
 def test_jobs_sharing_one_thread_take_turns() -> None:
@@ -138,7 +139,9 @@ def test_a_non_run_is_refused() -> None:
 
 
 def legend_texts(ax: Axes) -> list[str]:
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = ax.get_legend()
+    assert legend is not None, "the plot has no legend"
+    return [t.get_text() for t in legend.get_texts()]
 
 
 def test_comparison_marks_the_cheatsheet_only_for_its_own_job() -> None:
@@ -150,6 +153,26 @@ def test_comparison_marks_the_cheatsheet_only_for_its_own_job() -> None:
     assert not any("another machine" in t for t in legend_texts(ax))
 
 
+def test_comparison_draws_the_capacity_the_runs_recorded_and_measures_nothing(monkeypatch) -> None:
+    def no_measuring(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a plot measured the machine")
+
+    monkeypatch.setattr(conclib.machine, "parallel_capacity", no_measuring)
+    monkeypatch.setattr(conclib.machine, "machine_info", no_measuring)
+    table = TABLE.copy()
+    table.attrs["machine"] = {"usable_cpus": 4, "parallel_capacity": 1.0}
+    ax = plotting.comparison(table, n_jobs=2)
+    assert any("ideal" in t and "2.00 s" in t for t in legend_texts(ax))  # 2.0 s / min(2 jobs, 1 CPU)
+    table.attrs["machine"] = {"usable_cpus": 4, "parallel_capacity": 3.9}
+    ax = plotting.comparison(table, n_jobs=2)
+    assert any("ideal" in t and "1.00 s" in t for t in legend_texts(ax))  # 2.0 s / min(2 jobs, 3.9 CPUs)
+
+
+def test_summarize_keeps_the_machine_facts_of_the_runs() -> None:
+    run = dataclasses.replace(TWO, machine={"usable_cpus": 2, "parallel_capacity": 1.5})
+    assert conclib.summarize([run]).attrs["machine"] == {"usable_cpus": 2, "parallel_capacity": 1.5}
+
+
 def test_comparison_refuses_a_table_without_its_columns() -> None:
     with pytest.raises(ValueError, match="median"):
         plotting.comparison(pd.DataFrame({"seconds": [1.0]}))
@@ -158,7 +181,7 @@ def test_comparison_refuses_a_table_without_its_columns() -> None:
 def test_utilisation_draws_one_bar_per_model_and_both_references() -> None:
     ax = plotting.utilisation(TABLE, cpus=2)
     assert len(ax.patches) == 4
-    assert [round(line.get_ydata()[0], 6) for line in ax.lines] == [1, 2]
+    assert [round(float(np.asarray(line.get_ydata())[0]), 6) for line in ax.lines] == [1, 2]
 
 
 def test_amdahl_fit_finds_the_serial_fraction() -> None:
@@ -214,10 +237,10 @@ def test_live_race_renders_frames_and_keeps_a_final_one(tmp_path) -> None:
     live.start("threads", 2)
     for k in range(1, 5):
         live.update(0.25 * k, [0.2 * k, 0.1 * k])
-    assert live.frames_drawn == 4 and live.last_frame.startswith(PNG)
+    assert live.frames_drawn == 4 and live.last_frame is not None and live.last_frame.startswith(PNG)
     live.finish(FAILED)  # a partial run still leaves its final frame
     assert live.last_frame.startswith(PNG) and (tmp_path / "race.png").read_bytes().startswith(PNG)
-    assert lanes(live.ax) == 2 and "failed" in live.ax.get_title()
+    assert live.ax is not None and lanes(live.ax) == 2 and "failed" in live.ax.get_title()
 
 
 def test_live_race_keeps_to_its_drawing_budget() -> None:
@@ -234,7 +257,7 @@ def test_live_race_outside_jupyter_draws_nothing_by_default() -> None:
     assert not live.jupyter and not live.frames
     run = conclib.run("threads", conclib.countdown_sampled, [50_000] * 2, observer=live)
     assert live.frames_drawn == 0 and live.last_frame is None
-    assert lanes(live.ax) == run.n_jobs
+    assert live.ax is not None and lanes(live.ax) == run.n_jobs
 
 
 def test_run_live_true_works_outside_jupyter() -> None:
@@ -265,7 +288,7 @@ def test_live_race_updates_one_display_in_a_real_kernel(tmp_path, monkeypatch: p
     nb.cells = [nbformat.v4.new_code_cell(
         f"import conclib\nrun = conclib.run('threads', conclib.countdown_sampled, [{n}] * 2, live=True)")]
 
-    class Counting(nbclient.NotebookClient):
+    class Counting(nbclient.NotebookClient):  # type: ignore[name-defined]  # a module from importorskip
         updates = 0
 
         def process_message(self, msg, cell, cell_index):  # type: ignore[no-untyped-def]
@@ -293,8 +316,8 @@ def test_throughput_draws_rate_and_latency_against_pool_size() -> None:
     runs = [conclib.run("threads", conclib.io_wait, [0.05] * 8, workers=w) for w in (1, 4, 8)]
     ax = plotting.throughput(runs, delay=0.05)
     rate_line = ax.lines[0]
-    assert list(rate_line.get_xdata()) == [1, 4, 8]
-    rates = rate_line.get_ydata()
+    assert list(np.asarray(rate_line.get_xdata())) == [1, 4, 8]
+    rates = np.asarray(rate_line.get_ydata())
     assert rates[0] < rates[1] < rates[2]  # more workers, more jobs finished per second
     with pytest.raises(ValueError, match="runs must hold at least one"):
         plotting.throughput([])

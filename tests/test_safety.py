@@ -122,7 +122,7 @@ def test_an_unpicklable_exception_still_reaches_the_caller() -> None:
 class Unpicklable(Exception):
     def __init__(self) -> None:
         super().__init__("held a lock")
-        self.lock = multiprocessing.Lock().__enter__ and queue.Queue()  # a queue holds locks: no pickle
+        self.lock: queue.Queue[int] = queue.Queue()  # a queue holds locks: no pickle
 
     def __reduce__(self):
         raise TypeError("cannot pickle")
@@ -135,7 +135,7 @@ def _raise_unpicklable(_: int) -> None:
 def test_threads_surface_exceptions_that_threading_would_only_print() -> None:
     with pytest.raises(ZeroDivisionError) as info:
         conclib.run("threads", _divide, [1, 0])
-    assert info.value.job == 1
+    assert info.value.job == 1  # type: ignore[attr-defined]
 
 
 def _divide(x: int) -> float:

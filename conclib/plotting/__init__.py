@@ -1,0 +1,44 @@
+"""Plots that let you watch the models: live progress race, timeline, comparison, scaling, CPU use.
+
+Every function takes ``ax=None`` (a new figure is made when it is None), returns
+the ``Axes``, never calls ``plt.show()`` and never changes matplotlib's global style.
+Plots draw what a :class:`conclib.Run` holds or what they are given: they never run
+or measure anything. This package is the only part of conclib that imports matplotlib.
+
+Its modules, by what they draw:
+
+- ``theme``: one colour per model, the classroom style, the shared axes helpers;
+- ``progress``: the progress race, finished (``race``) or live (``LiveRace``);
+- ``lanes``: the timeline, one lane per worker;
+- ``intervals``: when each job really ran, from its samples (arithmetic, no matplotlib);
+- ``charts``: comparison, utilisation, scaling and throughput charts of measured tables.
+"""
+
+from .charts import CHEATSHEET, comparison, save_comparison, scaling, throughput, utilisation
+from .intervals import GAP_FACTOR, WAITING_CPU_SHARE, WAITING_SPACING, one_thread_intervals, running_intervals
+from .lanes import timeline
+from .progress import LiveRace, in_jupyter, race
+from .theme import COLOURS, colour, style
+
+__all__ = [
+    "CHEATSHEET",
+    "COLOURS",
+    "GAP_FACTOR",
+    "WAITING_CPU_SHARE",
+    "WAITING_SPACING",
+    "LiveRace",
+    "colour",
+    "comparison",
+    "in_jupyter",
+    "one_thread_intervals",
+    "race",
+    "running_intervals",
+    "save_comparison",
+    "scaling",
+    "style",
+    "throughput",
+    "timeline",
+    "utilisation",
+]
+
+LiveRace.__module__ = __name__  # shown as conclib.plotting.LiveRace, where you find it
