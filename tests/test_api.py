@@ -75,8 +75,8 @@ def test_plotting_keeps_every_public_name() -> None:
     from conclib import plotting
 
     assert set(plotting.__all__) == {
-        "CHEATSHEET", "COLOURS", "GAP_FACTOR", "WAITING_CPU_SHARE", "WAITING_SPACING", "LiveRace", "colour",
-        "comparison", "in_jupyter", "one_thread_intervals", "race", "running_intervals", "save_comparison",
+        "CHEATSHEET", "CONCEPTS", "COLOURS", "GAP_FACTOR", "WAITING_CPU_SHARE", "WAITING_SPACING", "LiveRace", "colour",
+        "comparison", "concept", "in_jupyter", "one_thread_intervals", "race", "running_intervals", "save_comparison",
         "scaling", "style", "throughput", "timeline", "utilisation",
     }
     assert plotting.LiveRace.__module__ == "conclib.plotting"

@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conclib"
 
 #: Lowest first. A module may import from its own layer and the layers below.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("records, contract, settings and arithmetic", {"conclib._base", "conclib.course", "conclib._amdahl"}),
+    ("records, contract, settings and arithmetic",
+     {"conclib._base", "conclib.course", "conclib._amdahl", "conclib.reading"}),
     ("machine facts and tasks", {"conclib.machine", "conclib.tasks", "conclib.iotasks", "conclib.ioserver"}),
     ("models", {"conclib.sequential", "conclib.threads", "conclib.processes", "conclib.coroutines"}),
     ("runner and experiments", {"conclib.runner", "conclib.scaling"}),

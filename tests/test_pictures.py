@@ -1,4 +1,4 @@
-"""``conclib.pictures``: the three concept pictures draw, and a wrong name is a clear error."""
+"""``conclib.plotting.concept``: the three concept pictures draw, and a wrong name is a clear error."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
-from conclib import pictures  # noqa: E402
+from conclib import plotting as pictures  # noqa: E402
 
 
 @pytest.mark.parametrize(("name", "lanes"), [("concurrency", ["cashier"]),
@@ -29,7 +30,7 @@ def test_parallelism_finishes_in_half_the_time_of_concurrency() -> None:
     for name in ("concurrency", "parallelism"):
         fig, ax = plt.subplots()
         pictures.concept(name, ax=ax)
-        ends[name] = max(p.get_x() + p.get_width() for p in ax.patches)
+        ends[name] = max(p.get_x() + p.get_width() for p in ax.patches if isinstance(p, Rectangle))
         plt.close(fig)
     assert ends["parallelism"] == ends["concurrency"] / 2
 

@@ -11,10 +11,12 @@ Its modules, by what they draw:
 - ``progress``: the progress race, finished (``race``) or live (``LiveRace``);
 - ``lanes``: the timeline, one lane per worker;
 - ``intervals``: when each job really ran, from its samples (arithmetic, no matplotlib);
-- ``charts``: comparison, utilisation, scaling and throughput charts of measured tables.
+- ``charts``: comparison, utilisation, scaling and throughput charts of measured tables;
+- ``concepts``: the three words of the cheat-sheet's title drawn as coffee-shop pictures (no measurement).
 """
 
 from .charts import CHEATSHEET, comparison, save_comparison, scaling, throughput, utilisation
+from .concepts import CONCEPTS, concept
 from .intervals import GAP_FACTOR, WAITING_CPU_SHARE, WAITING_SPACING, one_thread_intervals, running_intervals
 from .lanes import timeline
 from .progress import LiveRace, in_jupyter, race
@@ -22,6 +24,7 @@ from .theme import COLOURS, colour, style
 
 __all__ = [
     "CHEATSHEET",
+    "CONCEPTS",
     "COLOURS",
     "GAP_FACTOR",
     "WAITING_CPU_SHARE",
@@ -29,6 +32,7 @@ __all__ = [
     "LiveRace",
     "colour",
     "comparison",
+    "concept",
     "in_jupyter",
     "one_thread_intervals",
     "race",
