@@ -132,8 +132,9 @@ def choice_problem(answer: Any, choices: dict[str, str]) -> str:
     letters = ", ".join(f'"{key}"' for key in choices)
     if isinstance(answer, (list, tuple, set)):
         return f"Pick one letter, not a {type(answer).__name__}: answer = \"b\", for example. One of {letters}."
-    letters_given = re.sub(r"[^a-z]", "", answer.lower()) if isinstance(answer, str) else ""
-    if len(letters_given) > 1 and all(c in choices for c in letters_given):
+    text = answer.lower() if isinstance(answer, str) else ""
+    squeezed, single = re.sub(r"[^a-z]", "", text), set(re.findall(r"\b([a-z])\b", text)) & set(choices)
+    if len(single) > 1 or (len(squeezed) > 1 and all(c in choices for c in squeezed)):
         return f"Pick only one letter: exactly one choice is right. One of {letters}."
     if isinstance(answer, str):
         return f"answer must be one of {letters}, got {answer!r}."
