@@ -56,7 +56,8 @@ def classify(kinds: Any = None) -> Verdict:
             parts.append(f"these tasks are missing: {absent}")
         if extra:
             parts.append(f"these are not in the list (a typo?): {extra}")
-        return wrong("; ".join(parts).capitalize() + ". Keep the keys exactly as given.")
+        text = "; ".join(parts)
+        return wrong(text[0].upper() + text[1:] + ". Keep the keys exactly as given.")
     unknown = {task: v for task, v in kinds.items() if not blank(v) and _kind(v) is None}
     if unknown and all(model_name(v) for v in unknown.values()):
         return wrong(f'{sorted(set(unknown.values()))} are tools, not kinds of task. First say what the task '
