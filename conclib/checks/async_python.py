@@ -60,6 +60,7 @@ class _Outcome:
     timed_out: bool = False  # still awaiting after ``limit`` seconds: cancelled
     stuck: bool = False  # did not even react to the cancellation: it blocks its loop
     never_awaited: list[str] = dataclasses.field(default_factory=list)  # coroutines it dropped
+    longest_pause: float = 0.0  # the longest time the loop did not run (a heartbeat's longest gap)
 
 
 def _run_bounded(make: Callable[[], Awaitable[Any]], limit: float) -> _Outcome:
@@ -70,9 +71,21 @@ def _run_bounded(make: Callable[[], Awaitable[Any]], limit: float) -> _Outcome:
     loop.set_default_executor(executor)
     tasks: list[asyncio.Task[Any]] = []
 
+    async def heartbeat() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.05)
+            now = time.perf_counter()
+            outcome.longest_pause = max(outcome.longest_pause, now - last)
+            last = now
+
     async def bounded() -> Any:
         tasks.append(asyncio.current_task())  # type: ignore[arg-type]
-        return await asyncio.wait_for(make(), limit)
+        beat = asyncio.create_task(heartbeat())
+        try:
+            return await asyncio.wait_for(make(), limit)
+        finally:
+            beat.cancel()
 
     def body() -> None:
         with warnings.catch_warnings(record=True) as caught:
@@ -139,6 +152,10 @@ def _failure(outcome: _Outcome, call: str, limit: float) -> Verdict | None:
         return wrong(f"{call} blocked its event loop for more than {limit:g} s, so nothing could stop it (it "
                      "goes on in the background). A blocking call such as time.sleep() holds the whole loop; "
                      "and time.sleep and asyncio.sleep both take seconds, not milliseconds.")
+    if outcome.timed_out and outcome.longest_pause > 1:
+        return wrong(f"{call} blocked its event loop for {outcome.longest_pause:.1f} s and was not done after "
+                     f"{limit:g} s, so the check stopped it. A blocking call such as time.sleep() holds the whole "
+                     "loop; use `await asyncio.sleep(...)` or `await asyncio.to_thread(...)`.")
     if outcome.timed_out:
         return wrong(f"{call} was still waiting after {limit:g} s, so the check stopped it. asyncio.sleep takes "
                      "seconds, not milliseconds (asyncio.sleep(500) waits 500 s). Is something waiting for "
