@@ -64,8 +64,7 @@ def ratio(answer: Any = None, table: Any = None) -> Verdict:
     if right < 1 - TIE:
         verdict = "processes finished sooner: this machine ran the two countdowns on two cores at once"
     elif right > 1 + TIE:
-        verdict = "processes were slower: starting them cost more than they gained, so this machine did " \
-                  "not run the two countdowns at once"
+        verdict = "processes were slower: starting them cost more than running side by side gained"
     else:
         verdict = f"both took about the same time (within {TIE:.0%}): this machine did not run the two " \
                   "countdowns at once"
