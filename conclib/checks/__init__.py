@@ -171,12 +171,13 @@ def name_error_hint(name: str | None) -> str | None:
     return None
 
 
-def _name_error(shell: Any, etype: type, value: BaseException, tb: Any,
-                tb_offset: int | None = None) -> list[str]:
+def _name_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython's handler for ``NameError``: the hint for a notebook's answer, else the usual traceback."""
     hint = name_error_hint(getattr(value, "name", None))
     if hint is not None:
-        return [hint]
-    return shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)  # type: ignore[no-any-return]
+        print(hint)
+    else:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
 
 
 #: How a learner may spell each model: "Threads", "threading", "multiprocessing", "async", ...

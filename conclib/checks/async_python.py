@@ -69,6 +69,8 @@ def _run_bounded(make: Callable[[], Awaitable[Any]], limit: float) -> _Outcome:
     loop = asyncio.new_event_loop()
     executor = ThreadPoolExecutor(4, thread_name_prefix="conclib-check")
     loop.set_default_executor(executor)
+    # the learner's leftovers ("Task was destroyed", "exception was never retrieved") are the check's to tidy up
+    loop.set_exception_handler(lambda _loop, _context: None)
     tasks: list[asyncio.Task[Any]] = []
 
     async def heartbeat() -> None:
