@@ -11,6 +11,7 @@ running when their cell ended: those threads were not joined.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import threading
 import time
 from typing import Any
@@ -291,6 +292,6 @@ def why_no_faster(answer: Any = None) -> Verdict:
     if key is None:
         return wrong(choice_problem(answer, GIL_CHOICES))
     if key == "b":
-        return passed("The GIL lets one thread at a time run Python bytecode; the threads hand it over "
-                      "about every 5 ms, so together they still use about one core.")
+        return passed("The GIL lets one thread at a time run Python bytecode; the threads hand it over about "
+                      f"every {sys.getswitchinterval() * 1000:g} ms, so together they still use about one core.")
     return wrong(_GIL_HINTS[key])
