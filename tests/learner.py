@@ -50,6 +50,7 @@ def run_cell(code: str, namespace: dict[str, Any]) -> Any:
         return None
     tree = ast.parse(code)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    assert last is None or isinstance(last, ast.Expr)
     exec(compile(tree, "<cell>", "exec"), namespace)  # noqa: S102 - the learner's answer, as a notebook runs it
     if last is None:
         return None

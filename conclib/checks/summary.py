@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from typing import Any
 
 from .._base import MODELS
@@ -61,7 +62,9 @@ def ratio(answer: Any = None, table: Any = None) -> Verdict:
             return wrong("That is a difference in seconds; the exercise asks for a ratio: divide, do not subtract.")
         return wrong(f'{value:.3f} is not processes / threads from your table: use table.loc["processes", '
                      f'"median"] / table.loc["threads", "median"].')
-    if right < 1 - TIE:
+    if not getattr(sys, "_is_gil_enabled", lambda: True)():
+        verdict = "this Python runs without the GIL, so threads, too, can count on several cores at once"
+    elif right < 1 - TIE:
         verdict = "processes finished sooner: this machine ran the two countdowns on two cores at once"
     elif right > 1 + TIE:
         verdict = "processes were slower: starting them cost more than running side by side gained"
