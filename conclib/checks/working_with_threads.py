@@ -205,7 +205,7 @@ def _grade(threads: Any, count: int) -> Verdict:
     running = [i for i, (t, call) in enumerate(zip(threads, calls, strict=True))
                if t.is_alive() or call.end is None or call.running_when_cell_ended]
     if running:
-        return wrong(f"threads {running} were still running when your cell ended: nothing waited for them. "
+        return wrong(f"Threads {running} were still running when your cell ended: nothing waited for them. "
                      "After starting all the threads, call join() on each one; join() makes the main thread "
                      "wait until that thread is done.")
     first = min(call.start for call in calls)
