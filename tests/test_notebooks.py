@@ -40,18 +40,17 @@ def test_shape_of_a_lesson(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [p for p in LESSONS if p.name >= "02"], ids=lambda p: p.stem)
-def test_exercises_have_checks_and_hidden_solutions(path: Path) -> None:
+def test_exercises_have_checks_and_solutions_out_of_the_way(path: Path) -> None:
+    """Each solution is a collapsed markdown block after its check: "Run All" never runs it."""
     nb = nbformat.read(path, as_version=4)
-    solutions = [cell for cell in nb.cells if "solution" in cell.metadata.get("tags", [])]
+    assert not [c for c in nb.cells if "solution" in c.metadata.get("tags", [])], "no solution code cells"
+    solutions = [i for i, c in enumerate(nb.cells) if "<summary>Solution</summary>" in c.source]
     assert len(solutions) >= 2, "at least two exercises per notebook from 02 on"
-    for cell in solutions:
-        assert cell.metadata.get("jupyter", {}).get("source_hidden"), "a solution cell is collapsed"
-        assert "check." in cell.source, "a solution runs its check, so CI proves it passes"
-    for i, cell in enumerate(nb.cells):
-        if "solution" in cell.metadata.get("tags", []):
-            before = nb.cells[i - 1]
-            assert "check." in before.source and "solution" not in before.metadata.get("tags", []), \
-                "the learner's check comes before the solution, which is never the next visible cell"
+    for i in solutions:
+        cell, before = nb.cells[i], nb.cells[i - 1]
+        assert cell.cell_type == "markdown" and cell.source.startswith("<details>"), "a collapsed <details> block"
+        assert "```python\n" in cell.source, "the solution's code is in a fenced python block"
+        assert before.cell_type == "code" and before.source.startswith("check."), "the check comes just before"
 
 
 def test_glossary_rows_are_complete() -> None:

@@ -1,15 +1,45 @@
-"""Lesson checks: each tells the learner what is right, what is missing, and a hint.
+"""Lesson checks: each grades a learner's answer and says what is right, what is missing, and a hint.
 
 A check never raises on a wrong or missing answer (so "Run All" keeps going);
 it prints its verdict and returns a :class:`Verdict`, which is truthy when the
-answer is right. One module per topic; notebooks import the one they need.
+answer is right. One module per notebook, named after it:
+
+==========================  =====================================
+notebook                    module
+==========================  =====================================
+01-threads-and-processes    :mod:`.threads_and_processes`
+02-working-with-threads     :mod:`.working_with_threads`
+03-working-with-processes   :mod:`.working_with_processes`
+04-threads-or-processes     :mod:`.threads_or_processes`
+05-async-python             :mod:`.async_python`
+06-summary                  :mod:`.summary`
+==========================  =====================================
+
+A notebook imports its module as ``check`` and calls ``check.<exercise>(answer)``.
+
+An answer cell that was never run leaves its variable undefined, so the check
+cell fails with ``NameError`` before any check runs. Importing a check module
+in IPython installs a small handler that turns exactly those ``NameError``\\ s
+(the names of the notebook's answers) into "run the cell above first".
+
+Set the environment variable ``CONCLIB_FULL_TRACEBACK=1`` to see conclib's own
+frames in tracebacks (they are hidden from learners with ``__tracebackhide__``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
+import re
+from typing import Any
 
-__all__ = ["Verdict", "missing", "passed", "wrong"]
+#: The verdicts, and the helpers every check module grades with (for a new exercise, use these).
+__all__ = ["Verdict", "blank", "choice", "choice_problem", "decimals", "is_number", "missing", "model_name",
+           "name_error_hint", "passed", "register_answers", "same_number", "words", "wrong"]
+
+#: Hide conclib's frames in IPython tracebacks, unless CONCLIB_FULL_TRACEBACK is set (for bug reports).
+HIDE_FRAMES = not os.environ.get("CONCLIB_FULL_TRACEBACK", "").strip()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,3 +72,127 @@ def wrong(message: str) -> Verdict:
 
 def missing(message: str) -> Verdict:
     return _say(False, f"✋ Not answered yet. {message}")
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def blank(value: Any) -> bool:
+    """An answer left as the notebook gave it: ``None``, ``...`` or an empty string."""
+    return value is None or value is Ellipsis or (isinstance(value, str) and not value.strip())
+
+
+def words(value: str) -> str:
+    """``value`` in lower case without spaces, hyphens, underscores or slashes: "I/O-bound" -> "iobound"."""
+    return re.sub(r"[\s\-_/.]+", "", value.strip().lower())
+
+
+def is_number(value: Any) -> bool:
+    """A real, finite number (``int``, ``float``, numpy scalars), but not ``True``/``False``."""
+    if isinstance(value, (bool, str)) or value is None or hasattr(value, "__len__"):
+        return False
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number)
+
+
+def decimals(value: float) -> int:
+    """How many decimals a person wrote: 3.1 -> 1, 3.08 -> 2, 3 -> 0."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0
+    digits = text.split(".")[1].rstrip("0")
+    return len(digits)
+
+
+def same_number(answer: float, right: float) -> bool:
+    """``answer`` is ``right``, within 1%, or rounded to the decimals the learner wrote (at least one)."""
+    answer, right = float(answer), float(right)
+    if math.isclose(answer, right, rel_tol=0.01):
+        return True
+    places = decimals(answer)
+    return places >= 1 and abs(answer - right) <= 0.5 * 10 ** -places * (1 + 1e-9)
+
+
+def choice(answer: Any, choices: dict[str, str]) -> str | None:
+    """The letter a learner chose: "b", "B", " b) ", "(b)" or the full text of choice b; else None."""
+    if not isinstance(answer, str):
+        return None
+    key = answer.strip().strip("().:").strip().lower()
+    if key in choices:
+        return key
+    for letter, text in choices.items():
+        if words(answer) == words(text):
+            return letter
+    return None
+
+
+def choice_problem(answer: Any, choices: dict[str, str]) -> str:
+    """Why ``answer`` is not one of the letters of ``choices``, in a beginner's words."""
+    letters = ", ".join(f'"{key}"' for key in choices)
+    if isinstance(answer, (list, tuple, set)):
+        return f"Pick one letter, not a {type(answer).__name__}: answer = \"b\", for example. One of {letters}."
+    text = answer.lower() if isinstance(answer, str) else ""
+    squeezed, single = re.sub(r"[^a-z]", "", text), set(re.findall(r"\b([a-z])\b", text)) & set(choices)
+    if len(single) > 1 or (len(squeezed) > 1 and all(c in choices for c in squeezed)):
+        return f"Pick only one letter: exactly one choice is right. One of {letters}."
+    if isinstance(answer, str):
+        return f"answer must be one of {letters}, got {answer!r}."
+    return f"answer must be a letter in quotes, one of {letters}; got {answer!r} (a {type(answer).__name__})."
+
+
+# --------------------------------------------------------------------------- answer cells never run
+
+#: Names of the notebooks' answer variables, and what to run when one is undefined.
+_ANSWERS: dict[str, str] = {}
+_LETTERS = ("a", "b", "c", "d")
+
+
+def register_answers(hints: dict[str, str]) -> None:
+    """Turn a ``NameError`` for one of ``hints`` into its hint, in IPython (nothing happens elsewhere)."""
+    _ANSWERS.update(hints)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - the course always has IPython
+        return
+    shell = get_ipython()
+    if shell is None or NameError in getattr(shell, "custom_exceptions", ()):
+        return
+    shell.set_custom_exc((NameError,), _name_error)
+
+
+def name_error_hint(name: str | None) -> str | None:
+    """The friendly message for an undefined ``name``, or None if it is not a notebook's answer."""
+    if name in _ANSWERS:
+        return f"✋ Not answered yet. `{name}` is not defined: {_ANSWERS[name]}"
+    if name in _LETTERS:
+        return (f"✋ `{name}` without quotes is the name of a variable, and there is none. "
+                f'Write the letter as a string: answer = "{name}".')
+    return None
+
+
+def _name_error(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
+    """IPython's handler for ``NameError``: the hint for a notebook's answer, else the usual traceback."""
+    hint = name_error_hint(getattr(value, "name", None))
+    if hint is not None:
+        print(hint)
+    else:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+
+
+#: How a learner may spell each model: "Threads", "threading", "multiprocessing", "async", ...
+_MODEL_WORDS = {
+    "sequential": "sequential", "sequentially": "sequential", "serial": "sequential",
+    "threads": "threads", "thread": "threads", "threading": "threads",
+    "processes": "processes", "process": "processes", "multiprocessing": "processes",
+    "asyncio": "asyncio", "async": "asyncio", "coroutines": "asyncio", "coroutine": "asyncio",
+}
+
+
+def model_name(value: Any) -> str | None:
+    """The model a learner named, in any case or spelling above; None if it names no model."""
+    if not isinstance(value, str):
+        return None
+    return _MODEL_WORDS.get(words(value))

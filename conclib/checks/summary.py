@@ -2,14 +2,80 @@
 
 from __future__ import annotations
 
-import math
+import itertools
+import sys
 from typing import Any
 
 from .._base import MODELS
-from . import Verdict, missing, passed, wrong
+from ..course import CHEATSHEET_SECONDS
+from . import HIDE_FRAMES, Verdict, blank, is_number, missing, model_name, passed, register_answers, same_number, wrong
+
+__all__ = ["CHEATSHEET", "SITUATIONS", "TIE", "ratio", "which_tool"]
+
+register_answers({
+    "ratio": "run the cell above that sets `ratio = ...` (your answer), then this check again.",
+    "table": "run the measurement cell `table = conclib.compare(...)` above first.",
+    "tools": "run the cell above that sets `tools = {...}` (your answers), then this check again.",
+})
 
 #: The cheat-sheet's published figures (seconds, two countdowns from 100_000_000).
-CHEATSHEET = {"threads": 5.33, "processes": 2.90}
+CHEATSHEET = CHEATSHEET_SECONDS
+
+#: A ratio this close to 1 (10%) reads as "about the same time"; the notebook states it.
+TIE = 0.1
+
+
+def ratio(answer: Any = None, table: Any = None) -> Verdict:
+    """Exercise 1: ``processes time / threads time``, read from the ``conclib.compare`` table.
+
+    Right: the exact value, or the value rounded to the decimals the learner wrote (at least one).
+    """
+    __tracebackhide__ = HIDE_FRAMES
+    if table is None:
+        return missing("Run the comparison cell first (`table = conclib.compare(...)`).")
+    if blank(answer):
+        return missing('Compute `ratio` from `table`: the "median" of processes divided by that of threads.')
+    if isinstance(answer, str):
+        return wrong(f"`ratio` is the text {answer!r}; compute it as a number, without quotes: "
+                     'table.loc["processes", "median"] / table.loc["threads", "median"].')
+    if hasattr(answer, "__len__"):
+        return wrong(f"`ratio` is a whole {type(answer).__name__}, not one number: pick the two cells, "
+                     'table.loc["processes", "median"] / table.loc["threads", "median"].')
+    if not is_number(answer):
+        return wrong(f"`ratio` should be a number, got {answer!r} (a {type(answer).__name__}).")
+    value = float(answer)
+    medians = table["median"]
+    right = float(medians["processes"] / medians["threads"])
+    theirs = CHEATSHEET["processes"] / CHEATSHEET["threads"]
+    if not same_number(value, right):
+        if same_number(value, 1 / right):
+            return wrong(f"{value:.2f} is threads divided by processes; turn it around: processes / threads.")
+        if same_number(value, 100 * right):
+            return wrong("That looks like a percentage; the exercise asks for the plain ratio "
+                         "(processes / threads, e.g. 0.54 rather than 54).")
+        if same_number(value, theirs):
+            return wrong(f"{value:.2f} is the cheat-sheet's ratio ({CHEATSHEET['processes']} / "
+                         f"{CHEATSHEET['threads']}); compute yours from `table`.")
+        for a, b in itertools.permutations(medians.index, 2):
+            if same_number(value, float(medians[a] / medians[b])):
+                return wrong(f"{value:.2f} is {a} / {b}; the exercise asks for processes / threads.")
+        if same_number(value, float(medians["processes"] - medians["threads"])):
+            return wrong("That is a difference in seconds; the exercise asks for a ratio: divide, do not subtract.")
+        return wrong(f'{value:.3f} is not processes / threads from your table: use table.loc["processes", '
+                     f'"median"] / table.loc["threads", "median"].')
+    if not getattr(sys, "_is_gil_enabled", lambda: True)():
+        verdict = "this Python runs without the GIL, so threads, too, can count on several cores at once"
+    elif right < 1 - TIE:
+        verdict = "processes finished sooner: this machine ran the two countdowns on two cores at once"
+    elif right > 1 + TIE:
+        verdict = "processes were slower: starting them cost more than running side by side gained"
+    else:
+        verdict = f"both took about the same time (within {TIE:.0%}): this machine did not run the two " \
+                  "countdowns at once"
+    return passed(f"Processes took {right:.2f}x the time of threads here; on the cheat-sheet's machine "
+                  f"{theirs:.2f}x ({CHEATSHEET['processes']} s / {CHEATSHEET['threads']} s). A ratio compares "
+                  f"across machines where seconds do not. Here {verdict}.")
+
 
 #: Each situation, the tools that fit it, and why.
 SITUATIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -30,27 +96,28 @@ SITUATIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-def _blank(value: Any) -> bool:
-    return value is None or value is Ellipsis or (isinstance(value, str) and not value.strip())
-
-
-def which_tool(table: Any) -> Verdict:
-    """Check a ``{situation: model}`` dict against :data:`SITUATIONS`."""
-    if table is None or (isinstance(table, dict) and all(_blank(v) for v in table.values())):
-        return missing(f"Write one of {list(MODELS)} after each situation in the dict `tools`.")
-    if not isinstance(table, dict):
-        return wrong(f"`tools` should be a dict {{situation: model}}, got {type(table).__name__}.")
-    absent = [s for s in SITUATIONS if s not in table]
-    extra = [s for s in table if s not in SITUATIONS]
+def which_tool(tools: Any = None) -> Verdict:
+    """Exercise 2: a ``{situation: model}`` dict (any case; "threading", "multiprocessing", "async" also count)."""
+    __tracebackhide__ = HIDE_FRAMES
+    models = list(MODELS)
+    if blank(tools) or (isinstance(tools, dict) and all(blank(v) for v in tools.values())):
+        return missing(f"Write one of {models} after each situation in the dict `tools`.")
+    if not isinstance(tools, dict):
+        return wrong(f"`tools` should be a dict {{situation: model}}, got a {type(tools).__name__}.")
+    absent = [s for s in SITUATIONS if s not in tools]
+    extra = [s for s in tools if s not in SITUATIONS]
     if absent or extra:
         return wrong(f"Keep the situations exactly as given. Missing: {absent}; not in the list: {extra}.")
-    unknown = {s: v for s, v in table.items() if not _blank(v) and v not in MODELS}
+    unknown = {s: v for s, v in tools.items() if not blank(v) and model_name(v) is None}
+    if unknown and all(isinstance(v, str) and v.strip().lower() in ("io", "cpu", "i/o") for v in unknown.values()):
+        return wrong(f'"io" and "cpu" are kinds of task; here name the tool for each situation, one of {models}.')
     if unknown:
-        return wrong(f"Each answer must be one of {list(MODELS)}; these are not: {unknown}.")
-    blank = [s for s, v in table.items() if _blank(v)]
-    if blank:
-        return missing(f"{len(blank)} situation(s) still have no answer: {blank}.")
-    mistakes = [(s, table[s], *SITUATIONS[s]) for s in SITUATIONS if table[s] not in SITUATIONS[s][0]]
+        return wrong(f"Each answer must be one of {models}; these are not: {unknown}.")
+    blanks = [s for s, v in tools.items() if blank(v)]
+    if blanks:
+        return missing(f"{len(blanks)} situation(s) still have no answer: {blanks}.")
+    mistakes = [(s, model_name(tools[s]), *SITUATIONS[s]) for s in SITUATIONS
+                if model_name(tools[s]) not in SITUATIONS[s][0]]
     if mistakes:
         lines = [f'  - "{s}": not {given!r} but {" or ".join(sorted(good))}: {why}.'
                  for s, given, good, why in mistakes]
@@ -59,28 +126,3 @@ def which_tool(table: Any) -> Verdict:
     return passed(f"All {len(SITUATIONS)} right. The pattern: waiting → threads or asyncio (asyncio when the "
                   "libraries are async, threads when they block); computing → processes, if the machine has "
                   "the cores and the jobs are long enough; tiny jobs → no concurrency at all.")
-
-
-def ratio(answer: Any, table: Any) -> Verdict:
-    """Check ``processes time / threads time`` read from the ``conclib.compare`` table."""
-    if table is None:
-        return missing("Run the comparison cell first (`table = conclib.compare(...)`).")
-    if _blank(answer):
-        return missing('Compute `ratio` from `table`: the "median" of processes divided by that of threads.')
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
-        return wrong(f"`ratio` should be a number, got {answer!r}.")
-    medians = table["median"]
-    right = float(medians["processes"] / medians["threads"])
-    theirs = CHEATSHEET["processes"] / CHEATSHEET["threads"]
-    if math.isclose(answer, 1 / right, rel_tol=0.01):
-        return wrong(f"{answer:.2f} is threads divided by processes; turn it around: processes / threads.")
-    if not math.isclose(answer, right, rel_tol=0.01):
-        return wrong(f'{answer:.3f} is not processes / threads from your table: use table.loc["processes", '
-                     f'"median"] / table.loc["threads", "median"].')
-    verdict = ("processes finished sooner: this machine ran the two countdowns on two cores at once"
-               if right < 0.8 else
-               "processes were no faster: this machine could not run the two countdowns at once "
-               "(or starting the processes ate the gain)")
-    return passed(f"Processes took {right:.2f}x the time of threads here; on the cheat-sheet's machine "
-                  f"{theirs:.2f}x ({CHEATSHEET['processes']} s / {CHEATSHEET['threads']} s). A ratio compares "
-                  f"across machines where seconds do not. Here {verdict}.")

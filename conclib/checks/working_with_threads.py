@@ -1,0 +1,297 @@
+"""Checks for 02-working-with-threads: start and join threads, the clock for durations, the GIL.
+
+The thread exercise hands the learner :func:`countdown`, a countdown that notes
+which thread ran it, when it started and ended, and what it raised. With it the
+check sees what a list of ``Thread`` objects cannot show: whether the threads ran
+at the same time, whether the cell waited for them (``join()``), and whether one
+crashed. In IPython a ``post_run_cell`` hook notes which countdowns were still
+running when their cell ended: those threads were not joined.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+import time
+from typing import Any
+
+from ..tasks import countdown as _countdown
+from . import HIDE_FRAMES, Verdict, blank, choice, choice_problem, is_number, missing, passed, register_answers, wrong
+
+__all__ = ["GIL_CHOICES", "MIN_SECONDS", "clock", "countdown", "start_and_join", "why_no_faster"]
+
+#: A recorded countdown lasts at least this long, so threads started together are seen together.
+MIN_SECONDS = 0.2
+
+
+@dataclasses.dataclass
+class _Call:
+    thread: threading.Thread
+    n: Any
+    start: float
+    end: float | None = None
+    error: BaseException | None = None
+    running_when_cell_ended: bool = False
+
+
+_calls: list[_Call] = []
+_crashes: list[tuple[threading.Thread | None, BaseException | None]] = []
+_lock = threading.Lock()
+_last_check = [0.0]  # when start_and_join last graded: later calls belong to the next attempt
+
+
+def countdown(n: int) -> None:
+    """Count down from ``n`` like ``conclib.countdown``, and note when and in which thread it ran.
+
+    It takes at least :data:`MIN_SECONDS` (it sleeps the rest), so that threads
+    started together are seen running together, even for a small ``n``.
+    """
+    __tracebackhide__ = HIDE_FRAMES
+    call = _Call(threading.current_thread(), n, time.perf_counter())
+    with _lock:
+        _calls.append(call)
+    try:
+        _countdown(n)
+        rest = MIN_SECONDS - (time.perf_counter() - call.start)
+        if rest > 0:
+            time.sleep(rest)
+    except BaseException as exc:
+        call.error = exc
+        raise
+    finally:
+        call.end = time.perf_counter()
+
+
+def _cell_finished(*_: Any) -> None:
+    """IPython's ``post_run_cell``: a countdown still running now was not joined by its cell."""
+    with _lock:
+        for call in _calls:
+            if call.end is None:
+                call.running_when_cell_ended = True
+
+
+def _watch_thread_errors() -> None:
+    """Note every exception that ends a thread (also those raised before the target runs)."""
+    current = threading.excepthook
+    if getattr(current, "_conclib_notes", False):
+        return
+
+    def hook(args: Any) -> None:
+        with _lock:
+            _crashes.append((args.thread, args.exc_value))
+        current(args)
+
+    hook._conclib_notes = True  # type: ignore[attr-defined]
+    threading.excepthook = hook
+
+
+def _install() -> None:
+    _watch_thread_errors()
+    register_answers({
+        "threads": "run the cell above that sets `threads = ...` (your answer), then this check again.",
+        "clock": "run the cell above that sets `clock = ...` (your answer), then this check again.",
+        "answer": "run the cell above that sets `answer = ...` (your letter), then this check again.",
+    })
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is not None and _cell_finished not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _cell_finished)
+
+
+_install()
+
+
+# --------------------------------------------------------------------------- exercise 1
+
+_START_RETURNS_NONE = ("start() starts a thread and returns None, so `[threading.Thread(...).start() for ...]` "
+                       "is a list of None and the threads themselves are lost. Make the list of threads first, "
+                       "then start each one in a loop.")
+_HOW = "threading.Thread(target=check.countdown, args=(N // 100,))"
+
+
+def _crash(thread: threading.Thread) -> BaseException | None:
+    with _lock:
+        for crashed, exc in _crashes:
+            if crashed is thread:
+                return exc
+    return None
+
+
+def _record(thread: threading.Thread) -> _Call | None:
+    with _lock:
+        for call in reversed(_calls):
+            if call.thread is thread:
+                return call
+    return None
+
+
+def _no_record(i: int, thread: threading.Thread) -> Verdict:
+    """Thread ``i`` ran but never called :func:`countdown`: say why."""
+    exc = _crash(thread)
+    if isinstance(exc, TypeError) and "after * must be an iterable" in str(exc):
+        return wrong(f"threads[{i}] crashed before it could count: {exc}. `args=(N // 100)` is just a number "
+                     "in brackets; a tuple of one item needs a comma: `args=(N // 100,)`.")
+    if exc is not None:
+        return wrong(f"threads[{i}] crashed before it could count: {type(exc).__name__}: {exc}. "
+                     f"Create each thread like this: {_HOW}.")
+    with _lock:
+        in_main = any(call.thread is threading.main_thread() and call.start > _last_check[0] for call in _calls)
+    if in_main:
+        return wrong("check.countdown ran in the main thread, not in your threads: `target=check.countdown(...)` "
+                     "calls it at once and hands its result, None, to Thread, so the thread has nothing to do. "
+                     f"Pass the function itself and its argument apart: {_HOW}.")
+    return wrong(f"threads[{i}] ran, but not check.countdown. Use `target=check.countdown`, so the check can see "
+                 f"when each thread ran: {_HOW}.")
+
+
+def _shape(threads: Any, count: int) -> Verdict | None:
+    """What is wrong with ``threads`` before anything ran, or None."""
+    if isinstance(threads, threading.Thread):
+        return wrong(f"`threads` is one thread; make it a list of {count}: threads = [{_HOW} for _ in range({count})].")
+    if not isinstance(threads, (list, tuple)):
+        return wrong(f"`threads` must be a list of threading.Thread objects, got a {type(threads).__name__}.")
+    if threads and all(t is None for t in threads):
+        return wrong(f"`threads` is a list of None. {_START_RETURNS_NONE}")
+    if len(threads) != count:
+        return wrong(f"The exercise asks for {count} threads; your list has {len(threads)}.")
+    for i, t in enumerate(threads):
+        if t is None:
+            return wrong(f"threads[{i}] is None. {_START_RETURNS_NONE}")
+        if not isinstance(t, threading.Thread):
+            return wrong(f"threads[{i}] is a {type(t).__name__}, not a threading.Thread: create it with {_HOW}.")
+    if len({id(t) for t in threads}) < count:
+        return wrong(f"The same thread is in your list more than once: create a new Thread for each of the {count}.")
+    for i, t in enumerate(threads):
+        if t.ident is None:
+            return wrong(f"threads[{i}] was created but never started: call its start() method.")
+    return None
+
+
+def start_and_join(threads: Any = None, count: int = 3) -> Verdict:
+    """Exercise 1: ``count`` threads running :func:`countdown`, all running at once, all joined, none crashed."""
+    __tracebackhide__ = HIDE_FRAMES
+    _watch_thread_errors()
+    try:
+        return _grade(threads, count)
+    finally:
+        _last_check[0] = time.perf_counter()
+
+
+def _grade(threads: Any, count: int) -> Verdict:
+    __tracebackhide__ = HIDE_FRAMES
+    if blank(threads):
+        return missing(f"Make `threads` a list of {count} threading.Thread objects, start them all, "
+                       "then join them all.")
+    problem = _shape(threads, count)
+    if problem is not None:
+        return problem
+    calls = []
+    for i, t in enumerate(threads):
+        call = _record(t)
+        if call is None:
+            if t.is_alive():
+                return wrong(f"threads[{i}] is still running, and it has not called check.countdown yet. "
+                             "Call join() on every thread, so your cell waits until they are done.")
+            return _no_record(i, t)
+        calls.append(call)
+    for i, call in enumerate(calls):
+        if call.error is not None:
+            return wrong(f"threads[{i}] crashed: {type(call.error).__name__}: {call.error}. A thread that raised "
+                         f"did not do its work. Give each one the argument N // 100: {_HOW}.")
+    running = [i for i, (t, call) in enumerate(zip(threads, calls, strict=True))
+               if t.is_alive() or call.end is None or call.running_when_cell_ended]
+    if running:
+        return wrong(f"Threads {running} were still running when your cell ended: nothing waited for them. "
+                     "After starting all the threads, call join() on each one; join() makes the main thread "
+                     "wait until that thread is done.")
+    first = min(call.start for call in calls)
+    spans = ", ".join(f"thread {i} from {call.start - first:.2f} s to {call.end - first:.2f} s"  # type: ignore[operator]
+                      for i, call in enumerate(calls))
+    latest_start, earliest_end = max(c.start for c in calls), min(c.end for c in calls)  # type: ignore[type-var]
+    if latest_start >= earliest_end:  # type: ignore[operator]
+        return wrong(f"Your threads ran one after another: {spans}. join() waits until a thread has ended, so "
+                     "starting and joining each thread in the same loop runs them one at a time. Start all "
+                     f"{count} in one loop, then join all {count} in a second loop.")
+    return passed(f"All {count} threads were running at the same time ({spans}), and your cell joined "
+                  "them: it waited until each one was done.")
+
+
+# --------------------------------------------------------------------------- exercise 2
+
+_CPU_CLOCKS = ("process_time", "process_time_ns", "thread_time", "thread_time_ns")
+
+
+def clock(clock: Any = None) -> Verdict:
+    """Exercise 2: the clock to time a piece of code with (a function of the ``time`` module)."""
+    __tracebackhide__ = HIDE_FRAMES
+    if blank(clock):
+        return missing("Set `clock` to a function of the time module, e.g. clock = time.something.")
+    if clock in (time.perf_counter, time.perf_counter_ns):
+        return passed(f"time.{clock.__name__}() never goes back and has the finest resolution: it is made for "
+                      "measuring durations.")
+    if is_number(clock):
+        return wrong(f"`clock` is a number ({clock!r}): with brackets, `clock = time.something()` calls the "
+                     "function and keeps the time it read. Leave out the brackets, so `clock` is the function "
+                     "itself: clock = time.something.")
+    if isinstance(clock, str):
+        name = clock.strip().removeprefix("time.").removesuffix("()")
+        return wrong(f"`clock` is the text {clock!r}, not the function. Write it without quotes: "
+                     f"clock = time.{name}.")
+    if clock is time:
+        return wrong("`clock` is the whole time module; pick one of its functions: clock = time.something.")
+    name = getattr(clock, "__name__", "")
+    if getattr(clock, "__module__", None) != "time" or getattr(time, name, None) is not clock:
+        if callable(clock):
+            return wrong(f"{name or repr(clock)} is not a function of the time module (it comes from "
+                         f"{getattr(clock, '__module__', None) or 'your notebook'}). Set `clock` to one of "
+                         "time's own functions: clock = time.something.")
+        return wrong(f"`clock` must be a function of the time module, got {clock!r}.")
+    if name in ("time", "time_ns"):
+        return wrong(f"time.{name}() is the calendar clock: the system may set it forward or back while you "
+                     "measure (network time sync, a manual change). Look for the clock made for durations.")
+    if name in ("monotonic", "monotonic_ns"):
+        return wrong(f"time.{name}() never goes back, which is good, but on some systems it is coarse. "
+                     "There is a clock made for measuring durations, with the finest resolution.")
+    if name in _CPU_CLOCKS:
+        return wrong(f"time.{name}() counts CPU time, not elapsed time: it stops while the code waits (for "
+                     "I/O, for the GIL, for a sleep). Here you want the elapsed time.")
+    if name == "sleep":
+        return wrong("time.sleep() waits; it does not read a clock. Pick the function that tells the time.")
+    return wrong(f"time.{name} is not one of the clocks from this section; pick the one made for durations.")
+
+
+# --------------------------------------------------------------------------- exercise 3
+
+#: The multiple-choice answers of 02's GIL question.
+GIL_CHOICES = {
+    "a": "The threads wait for each other's I/O.",
+    "b": "Only the thread holding the GIL runs Python code, so the two countdowns take turns on one core.",
+    "c": "Starting a thread takes about as long as the countdown itself.",
+    "d": "The operating system runs all threads of a process on one core.",
+}
+
+_GIL_HINTS = {
+    "a": "The countdown does no I/O at all: it only computes. Who decides which thread may compute?",
+    "c": "Starting a thread takes microseconds, and the countdown takes much longer. Look at the timeline "
+         "again: both threads start at once and take turns.",
+    "d": "The operating system happily runs the threads of one process on different cores (a C "
+         "extension that releases the GIL uses them). What stops Python code from doing so?",
+}
+
+
+def why_no_faster(answer: Any = None) -> Verdict:
+    """Exercise 3: why two countdown threads are no faster than one after the other (``"a"``..``"d"``)."""
+    __tracebackhide__ = HIDE_FRAMES
+    if blank(answer):
+        return missing(f"Set `answer` to one of {', '.join(map(repr, GIL_CHOICES))}.")
+    key = choice(answer, GIL_CHOICES)
+    if key is None:
+        return wrong(choice_problem(answer, GIL_CHOICES))
+    if key == "b":
+        return passed("The GIL lets one thread at a time run Python bytecode; the threads hand it over about "
+                      f"every {sys.getswitchinterval() * 1000:g} ms, so together they still use about one core.")
+    return wrong(_GIL_HINTS[key])
