@@ -7,6 +7,7 @@ import contextvars
 import dataclasses
 import difflib
 import functools
+import importlib.util
 import os
 import sys
 import threading
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import pandas as pd
 
-MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio")
+MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio") + (
+    ("interpreters",) if sys.version_info >= (3, 14) and importlib.util.find_spec("concurrent.interpreters")
+    else ())  # subinterpreters: CPython 3.14+ (PEP 734)
 
 class JobStopped(Exception):
     """Raised inside a job when the run was asked to stop (interrupt, timeout, failure)."""
@@ -321,6 +324,9 @@ def check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
 def check_model(model: Any) -> str:
     if model in MODELS:
         return str(model)
+    if model == "interpreters":
+        raise ValueError(f"model='interpreters' needs Python 3.14 or newer (concurrent.interpreters); "
+                         f"this is Python {sys.version.split()[0]}. Use 'threads' or 'processes' here.")
     close = difflib.get_close_matches(str(model), MODELS, n=1, cutoff=0.4)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}.{hint}")

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import coroutines, processes, sequential, threads
+from . import coroutines, interpreters, processes, sequential, threads
 from ._base import (
     MODELS,
     Control,
@@ -35,8 +35,10 @@ REDRAW = 0.25  # seconds between two progress updates sent to an observer
 GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed
 
 _EXECUTORS = {"sequential": sequential.execute, "threads": threads.execute,
-              "processes": processes.execute, "asyncio": coroutines.execute}
-_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "task"}
+              "processes": processes.execute, "asyncio": coroutines.execute,
+              "interpreters": interpreters.execute}
+_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "task",
+                "interpreters": "interpreter"}
 
 
 class Observer(Protocol):
@@ -86,6 +88,8 @@ class _Session:
             context = processes.context(self.start_method)
         elif start_method is not None:
             check_start_method(start_method)
+        if self.model == "interpreters":
+            interpreters.check_task(self.task, self.jobs)
         self.control = Control(len(self.jobs), context)
         self.observer = observer
         self.status = "ok"
