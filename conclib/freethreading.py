@@ -192,5 +192,35 @@ def gil_ab(python: str, n: int, repeat: int = 3) -> list[dict[str, Any]]:
     return rows
 
 
+# ---------------------------------------------------------------- reading the measurements
+
+
+#: Two jobs in two threads: at most this many times the time of one counts as "at the same time" ...
+AT_ONCE = 1.3
+#: ... and at least this many times as "one after the other" (in between: not clear, e.g. a busy machine).
+IN_TURNS = 1.7
+
+
+def two_threads_sentence(ratio: float, capacity: float | None = None) -> str:
+    """What a measured ratio (two jobs in two threads / one job in one thread) says, in words."""
+    text = f"two jobs in two threads took {ratio:.2f}x the time of one job in one thread"
+    if ratio <= AT_ONCE:
+        return f"{text}: the two threads ran at the same time."
+    if ratio >= IN_TURNS:
+        busy = (f" (this machine runs only {capacity:.1f} CPUs at once, measured)"
+                if capacity is not None and capacity < 1.5 else "")
+        return f"{text}: the threads took turns, one at a time{busy}."
+    return (f"{text}: between 'at the same time' (about 1x) and 'in turns' (about 2x); "
+            f"on a busy machine, run it again.")
+
+
+def relation(name: str, seconds: float, other: str, other_seconds: float, tolerance: float = 0.2) -> str:
+    """``name`` took about the same time as ``other`` (within ``tolerance``), or how many times as long."""
+    ratio = seconds / other_seconds
+    if abs(ratio - 1) <= tolerance:
+        return f"{name} took about the same time as {other} ({ratio:.2f}x)"
+    return f"{name} took {ratio:.2f}x the time of {other}"
+
+
 if __name__ == "__main__":
     _main(sys.argv[1:])

@@ -131,3 +131,21 @@ def test_bad_experiment_input_is_refused(kwargs: dict, words: str) -> None:
 def test_bad_repeat_is_refused() -> None:
     with pytest.raises(ValueError, match="repeat must be a whole number >= 1"):
         freethreading.gil_ab(sys.executable, 10, repeat=0)
+
+
+@pytest.mark.parametrize(("ratio", "capacity", "words"), [
+    (1.05, 2.0, "ran at the same time"),
+    (1.3, 2.0, "ran at the same time"),
+    (1.95, 2.0, "took turns, one at a time."),
+    (1.95, 1.1, "only 1.1 CPUs at once"),
+    (1.5, 2.0, "run it again"),
+])
+def test_the_sentence_follows_the_ratio(ratio: float, capacity: float, words: str) -> None:
+    sentence = freethreading.two_threads_sentence(ratio, capacity)
+    assert words in sentence and f"{ratio:.2f}x" in sentence
+
+
+def test_relation() -> None:
+    assert freethreading.relation("a", 1.1, "b", 1.0) == "a took about the same time as b (1.10x)"
+    assert freethreading.relation("a", 2.0, "b", 1.0) == "a took 2.00x the time of b"
+    assert freethreading.relation("a", 0.5, "b", 1.0) == "a took 0.50x the time of b"
