@@ -108,3 +108,12 @@ def test_winner_half_answered_and_bad_input() -> None:
     assert "must be one of" in choosing.winner({"cpu": "thread", "io": "asyncio"}, TWO_CORES, IO).message
     assert "exactly two keys" in choosing.winner({"cpu": "threads"}, TWO_CORES, IO).message
     assert "Run the two measurement cells" in choosing.winner({"cpu": "threads", "io": "asyncio"}, None, IO).message
+
+
+@pytest.mark.skipif("interpreters" not in __import__("conclib").MODELS, reason="needs Python 3.14+")
+def test_winner_knows_interpreters_where_python_has_them() -> None:
+    cpu = table(sequential=4.0, threads=4.2, processes=2.1, asyncio=4.0, interpreters=2.0)
+    io = table(sequential=4.0, threads=0.52, processes=0.8, asyncio=0.51, interpreters=1.5)
+    assert choosing.winner({"cpu": "interpreters", "io": "threads"}, cpu, io)
+    verdict = choosing.winner({"cpu": "threads", "io": "interpreters"}, cpu, io)
+    assert not verdict and "its own GIL" in verdict.message and "starting a subinterpreter" in verdict.message

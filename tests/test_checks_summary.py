@@ -5,10 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import conclib
 from conclib.checks import summary
 
-REFERENCE = {situation: sorted(good)[0] for situation, (good, _) in summary.SITUATIONS.items()}
+REFERENCE = {situation: sorted(good & set(conclib.MODELS))[0] for situation, (good, _) in summary.SITUATIONS.items()}
 TABLE = pd.DataFrame({"median": {"sequential": 4.0, "threads": 4.2, "processes": 2.1, "asyncio": 4.0}})
+
+
+def test_interpreters_is_right_for_cpu_bound_work_where_python_has_it() -> None:
+    cpu = "resize 5,000 photos in pure Python"
+    verdict = summary.which_tool(dict(REFERENCE, **{cpu: "interpreters"}))
+    assert bool(verdict) == ("interpreters" in conclib.MODELS)
 
 
 def test_which_tool_reference_passes() -> None:

@@ -38,6 +38,8 @@ _WHY = {
     ("io", "threads"): "a waiting thread releases the GIL, so all the waits overlap",
     ("io", "asyncio"): "every await hands the loop to another coroutine, so all the waits overlap",
     ("io", "processes"): "the waits overlap, but starting a process per job costs time of its own",
+    ("cpu", "interpreters"): "each subinterpreter has its own GIL, so they can use separate cores in one process",
+    ("io", "interpreters"): "the waits overlap, but starting a subinterpreter per job costs time of its own",
 }
 
 
