@@ -18,6 +18,10 @@ Starting a subinterpreter and importing conclib in it takes time (measured in
 ready, so the start-up shows as time before the first job, as one block.
 The conductor copies the shared fractions into ``control.fractions`` (which the
 live plot reads) and the stop request into the shared byte, every ``RELAY`` seconds.
+
+As with threads, nothing can stop a job from outside: a job stops at its next progress
+sample, so a task that takes none (``countdown``) runs to its end. Do not leave one
+running when Python exits: CPython cannot shut down cleanly while a subinterpreter runs.
 """
 
 from __future__ import annotations
