@@ -14,6 +14,7 @@ import contextvars
 import dataclasses
 import difflib
 import functools
+import importlib.util
 import os
 import sys
 import threading
@@ -24,7 +25,9 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 if TYPE_CHECKING:
     import pandas as pd
 
-MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio")
+MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio") + (
+    ("interpreters",) if sys.version_info >= (3, 14) and importlib.util.find_spec("concurrent.interpreters")
+    else ())  # subinterpreters: CPython 3.14+ (PEP 734)
 
 #: How one job ended: it returned, it raised, or it was asked to stop (or killed) first.
 JobStatus = Literal["ok", "failed", "stopped"]
@@ -375,6 +378,9 @@ def validate_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
 def validate_model(model: Any) -> str:
     if model in MODELS:
         return str(model)
+    if model == "interpreters":
+        raise ValueError(f"model='interpreters' needs Python 3.14 or newer (concurrent.interpreters); "
+                         f"this is Python {sys.version.split()[0]}. Use 'threads' or 'processes' here.")
     close = difflib.get_close_matches(str(model), MODELS, n=1, cutoff=0.4)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}.{hint}")

@@ -9,6 +9,7 @@ import os
 import platform
 import queue
 import sys
+import sysconfig
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ __all__ = [
     "START_METHOD_VARIABLE",
     "cgroup_cpu_quota",
     "default_start_method",
+    "free_threaded_build",
     "gil_enabled",
     "machine_info",
     "parallel_capacity",
@@ -148,6 +150,11 @@ def gil_enabled() -> bool:
     return True if check is None else bool(check())
 
 
+def free_threaded_build() -> bool:
+    """True on a free-threaded build of CPython (``python3.13t``, ``python3.14t``...), GIL on or off."""
+    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
 def machine_info(measure: bool = True) -> dict[str, Any]:
     """Facts needed to read a timing honestly; ``measure=False`` skips the ~0.7 s capacity test."""
     return {
@@ -157,7 +164,8 @@ def machine_info(measure: bool = True) -> dict[str, Any]:
         "parallel_capacity": _capacity_or_none() if measure else None,
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "gil_enabled": gil_enabled(),
+        "free_threaded_build": free_threaded_build(),  # built without the GIL (PEP 703)
+        "gil_enabled": gil_enabled(),  # is the GIL on now? (PYTHON_GIL=1 turns it on in a free-threaded build)
         "switch_interval": sys.getswitchinterval(),
         "start_method": default_start_method(),
         "platform": platform.platform(terse=True),

@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import coroutines, processes, sequential, threads
+from . import coroutines, interpreters, processes, sequential, threads
 from ._base import (
     MODELS,
     Control,
@@ -86,9 +86,11 @@ REDRAW = 0.25  # seconds between two progress updates sent to an observer
 GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed
 
 _EXECUTORS: dict[str, Executor] = {"sequential": sequential.execute, "threads": threads.execute,
-              "processes": processes.execute, "asyncio": coroutines.execute}
+                                   "processes": processes.execute, "asyncio": coroutines.execute,
+                                   "interpreters": interpreters.execute}
 #: Workers are named by kind and number: "task" means the function a job runs, so an asyncio worker is a coroutine.
-_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "coroutine"}
+_WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "coroutine",
+                "interpreters": "interpreter"}
 
 
 class Observer(Protocol):
@@ -149,6 +151,8 @@ class _Session:
             context = process_context(self.start_method)
         elif start_method is not None:
             validate_start_method(start_method)
+        if self.model == "interpreters":
+            interpreters.validate_task(self.task, self.jobs)
         self.control = Control(len(self.jobs), context)
         self.observer = observer
         self.status: RunStatus = "ok"

@@ -141,9 +141,9 @@ def test_05_in_a_kernel(tmp_path: Path) -> None:
 
 
 def test_06_in_a_kernel(tmp_path: Path) -> None:
-    nb = notebook("06-summary.ipynb")
+    nb = notebook("08-summary.ipynb")
     (solution,) = solutions(nb)[0][1]
-    shown = run_in_kernel("06-summary.ipynb", [
+    shown = run_in_kernel("08-summary.ipynb", [
         "table = conclib.compare(['threads', 'processes'], conclib.countdown, [N // 100] * 2, repeat=1)",
         'ratio = table.loc["threads", "median"] / table.loc["processes", "median"]',
         cell(nb, "1f92cb17"),  # check.ratio(ratio, table)

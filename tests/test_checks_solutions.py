@@ -36,7 +36,7 @@ CONTEXT: dict[str, list[dict[str, Any]]] = {
          "cpu_table": table(sequential=4.0, threads=4.1, processes=4.3, asyncio=4.0)},
     ],
     "05-async-python.ipynb": [{}],
-    "06-summary.ipynb": [{"table": table(sequential=4.0, threads=4.2, processes=2.3, asyncio=4.1)},
+    "08-summary.ipynb": [{"table": table(sequential=4.0, threads=4.2, processes=2.3, asyncio=4.1)},
                          {"table": table(sequential=4.0, threads=4.0, processes=4.1, asyncio=4.0)}],
 }
 CASES = [(name, i) for name, contexts in CONTEXT.items() for i in range(len(contexts))]

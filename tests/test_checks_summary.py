@@ -1,4 +1,4 @@
-"""Learner-mistakes suite for 06-summary: every answer, its verdict, and what the message says."""
+"""Learner-mistakes suite for 08-summary: every answer, its verdict, and what the message says."""
 
 from __future__ import annotations
 
@@ -51,8 +51,13 @@ def test_ratio(answer: Answer) -> None:
     assert_verdict(grade(answer, "check.ratio(ratio, table)", namespace), answer)
 
 
+def ref(good: frozenset[str]) -> str:
+    """The reference answer for a situation: a model every Python has ("interpreters" needs 3.14+)."""
+    return min(good - {"interpreters"})
+
+
 def tools_code(**overrides: str) -> str:
-    lines = [f"    {s!r}: {overrides.get(s, repr(min(good)))}," for s, (good, _) in check.SITUATIONS.items()]
+    lines = [f"    {s!r}: {overrides.get(s, repr(ref(good)))}," for s, (good, _) in check.SITUATIONS.items()]
     return "tools = {\n" + "\n".join(lines) + "\n}"
 
 
@@ -60,11 +65,11 @@ SITUATION = list(check.SITUATIONS)
 SPELLED = {"threads": "'Threading'", "processes": "'multiprocessing'", "asyncio": "'async'",
            "sequential": "'Sequential'"}
 WHICH_TOOL = [
-    Answer("module-names", tools_code(**{s: SPELLED[min(g)] for s, (g, _) in check.SITUATIONS.items()}), "right",
+    Answer("module-names", tools_code(**{s: SPELLED[ref(g)] for s, (g, _) in check.SITUATIONS.items()}), "right",
            "All 7 right"),
-    Answer("capitals", tools_code(**{s: repr(min(g).upper()) for s, (g, _) in check.SITUATIONS.items()}), "right",
+    Answer("capitals", tools_code(**{s: repr(ref(g).upper()) for s, (g, _) in check.SITUATIONS.items()}), "right",
            "All 7 right"),
-    Answer("singular", tools_code(**{s: repr({"threads": "thread", "processes": "process"}.get(min(g), min(g)))
+    Answer("singular", tools_code(**{s: repr({"threads": "thread", "processes": "process"}.get(ref(g), ref(g)))
                                      for s, (g, _) in check.SITUATIONS.items()}), "right", "All 7 right"),
     Answer("all-threads", tools_code(**{s: "'threads'" for s in SITUATION}), "wrong", r"2 of 7 right"),
     Answer("kinds-not-tools", tools_code(**{s: "'io'" for s in SITUATION}), "wrong", "kinds of task"),
@@ -89,5 +94,13 @@ def test_which_tool(answer: Answer) -> None:
 def test_the_notebook_states_the_tie() -> None:
     from .learner import notebook
 
-    text = "\n".join(c.source for c in notebook("06-summary.ipynb").cells if c.cell_type == "markdown")
+    text = "\n".join(c.source for c in notebook("08-summary.ipynb").cells if c.cell_type == "markdown")
     assert f"within {check.TIE:.0%} of 1" in text
+
+
+def test_interpreters_is_right_for_cpu_bound_work_where_python_has_it() -> None:
+    import conclib
+
+    answers = {s: ref(g) for s, (g, _) in check.SITUATIONS.items()}
+    verdict = check.which_tool(dict(answers, **{"resize 5,000 photos in pure Python": "interpreters"}))
+    assert bool(verdict) == ("interpreters" in conclib.MODELS)

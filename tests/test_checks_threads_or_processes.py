@@ -129,3 +129,12 @@ def test_the_notebook_states_the_tolerance() -> None:
 
     text = "\n".join(c.source for c in notebook("04-threads-or-processes.ipynb").cells if c.cell_type == "markdown")
     assert f"within {check.TOLERANCE:.0%} of the fastest" in text
+
+
+@pytest.mark.skipif("interpreters" not in __import__("conclib").MODELS, reason="needs Python 3.14+")
+def test_winner_knows_interpreters_where_python_has_them() -> None:
+    cpu = table(sequential=4.0, threads=4.2, processes=2.1, asyncio=4.0, interpreters=2.0)
+    io = table(sequential=4.0, threads=0.52, processes=0.8, asyncio=0.51, interpreters=1.5)
+    assert check.winner({"cpu": "interpreters", "io": "threads"}, cpu, io)
+    verdict = check.winner({"cpu": "threads", "io": "interpreters"}, cpu, io)
+    assert not verdict and "its own GIL" in verdict.message and "starting a subinterpreter" in verdict.message

@@ -18,8 +18,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conclib"
 LAYERS: list[tuple[str, set[str]]] = [
     ("records, contract, settings and arithmetic",
      {"conclib._base", "conclib.course", "conclib._amdahl", "conclib.reading"}),
-    ("machine facts and tasks", {"conclib.machine", "conclib.tasks", "conclib.iotasks", "conclib.ioserver"}),
-    ("models", {"conclib.sequential", "conclib.threads", "conclib.processes", "conclib.coroutines"}),
+    ("machine facts and tasks",
+     {"conclib.machine", "conclib.freethreading", "conclib.tasks", "conclib.iotasks", "conclib.ioserver"}),
+    ("models", {"conclib.sequential", "conclib.threads", "conclib.processes", "conclib.coroutines",
+                "conclib.interpreters"}),
     ("runner and experiments", {"conclib.runner", "conclib.scaling"}),
     ("plotting, checks, the command line and the package", {"conclib", "conclib.__main__"}),
 ]

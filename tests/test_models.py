@@ -12,6 +12,8 @@ import pytest
 import conclib
 from conclib import tasks
 
+from .jobs import fail_or_wait as _fail_or_wait
+
 N = 200_000  # about 5-10 ms of countdown: enough for several samples, fast everywhere
 
 
@@ -41,7 +43,7 @@ def test_pids_and_threads_match_the_model(model: str) -> None:
         assert len(pids) == 2 and os.getpid() not in pids
     else:
         assert pids == {os.getpid()}
-    if model == "threads":
+    if model in ("threads", "interpreters"):
         assert len(threads) == 2 and threading.get_native_id() not in threads
     if model in ("sequential", "asyncio"):
         assert len(threads) == 1  # one thread, all jobs
@@ -50,7 +52,8 @@ def test_pids_and_threads_match_the_model(model: str) -> None:
 def test_worker_labels(model: str) -> None:
     run = conclib.run(model, conclib.countdown, [N, N])
     expected = {"sequential": ["main", "main"], "threads": ["thread-0", "thread-1"],
-                "processes": ["process-0", "process-1"], "asyncio": ["coroutine-0", "coroutine-1"]}[model]
+                "processes": ["process-0", "process-1"], "asyncio": ["coroutine-0", "coroutine-1"],
+                "interpreters": ["interpreter-0", "interpreter-1"]}[model]
     assert sorted(job.worker for job in run.jobs) == expected
 
 
@@ -58,7 +61,7 @@ def test_pool_of_workers_shares_the_jobs(model: str) -> None:
     run = conclib.run(model, conclib.countdown, [N] * 4, workers=2)
     assert len(run.jobs) == 4 and all(job.status == "ok" for job in run.jobs)
     assert run.workers == 2
-    if model in ("threads", "processes"):
+    if model in ("threads", "processes", "interpreters"):
         assert len({job.worker for job in run.jobs}) <= 2
 
 
@@ -101,14 +104,6 @@ def test_a_failure_stops_the_other_jobs(model: str) -> None:
     run = info.value.run  # type: ignore[attr-defined]
     assert run.elapsed < 5  # job 1 did not wait its 10 s
     assert {job.job: job.status for job in run.jobs} == {0: "failed", 1: "stopped"}
-
-
-def _fail_or_wait(kind: int, seconds: float) -> None:
-    """Kind 0 fails after ``seconds``; kind 1 waits ``seconds``."""
-    if kind == 0:
-        tasks.fail_after(seconds, "first failure")
-    else:
-        tasks.io_wait(seconds)
 
 
 def test_timeout_stops_the_jobs_and_raises(model: str) -> None:

@@ -14,7 +14,7 @@ LESSONS = [p for p in NOTEBOOKS if p != GLOSSARY]
 
 
 def test_the_series_is_there() -> None:
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06", "99"]
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06", "08", "99"]
     assert GLOSSARY.name == "99-glossary.ipynb"
 
 

@@ -57,6 +57,7 @@ def _execute(kc, code: str, timeout: float = 30) -> dict:
     ("sequential", "countdown_sampled"),
     ("await processes", "countdown"),  # top-level await conclib.arun(...) in a notebook cell
     ("await threads", "countdown_sampled"),
+    *([("interpreters", "countdown_sampled")] if "interpreters" in conclib.MODELS else []),
 ])
 @pytest.mark.timeout(60)
 def test_the_stop_button_stops_every_worker_and_the_kernel_lives_on(kernel, model: str, task: str) -> None:

@@ -12,7 +12,7 @@ notebook                    module
 03-working-with-processes   :mod:`.working_with_processes`
 04-threads-or-processes     :mod:`.threads_or_processes`
 05-async-python             :mod:`.async_python`
-06-summary                  :mod:`.summary`
+08-summary                  :mod:`.summary`
 ==========================  =====================================
 
 A notebook imports its module as ``check`` and calls ``check.<exercise>(answer)``.

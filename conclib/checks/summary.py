@@ -1,4 +1,4 @@
-"""Checks for 06-summary: read your own comparison, and write the "which tool when" table."""
+"""Checks for 08-summary: read your own comparison, and write the "which tool when" table."""
 
 from __future__ import annotations
 
@@ -84,9 +84,11 @@ SITUATIONS: dict[str, tuple[frozenset[str], str]] = {
     "download 50 files with a blocking library (requests)": (
         frozenset({"threads"}), "a blocking call releases the GIL while it waits, and threads need no async rewrite"),
     "resize 5,000 photos in pure Python": (
-        frozenset({"processes"}), "CPU-bound pure Python: only separate processes escape the GIL"),
+        frozenset({"processes", "interpreters"}),  # "interpreters": Python 3.14+
+        "CPU-bound pure Python: separate processes (or subinterpreters, 3.14+) escape the GIL"),
     "count down from 100_000_000 twice (the cheat-sheet's task)": (
-        frozenset({"processes"}), "CPU-bound: processes use more than one core, if the machine has them"),
+        frozenset({"processes", "interpreters"}),
+        "CPU-bound: processes (or subinterpreters) use more than one core, if the machine has them"),
     "keep 10,000 chat connections open on one server": (
         frozenset({"asyncio"}), "mostly idle connections: a coroutine costs far less than a thread"),
     "add up a list of 1,000 numbers": (

@@ -100,29 +100,31 @@ def _capacity_note() -> str:
     return "starting processes takes time, and other programs may have kept the cores busy while you measured"
 
 
+#: Why a model took the time it took, where that does not depend on the measurement.
+_WHY = {
+    ("cpu", "asyncio"): "the coroutines never await, so they run one after the other in one thread",
+    ("cpu", "sequential"): "one core does all the work, one job after the other, with no start-up cost",
+    ("cpu", "interpreters"): "each subinterpreter has its own GIL, so they can use separate cores in one process",
+    ("io", "sequential"): "each job waits for its reply before the next one starts, so the waits add up",
+    ("io", "processes"): "the waits overlap, but each process first has to start a new Python",
+    ("io", "threads"): "a waiting thread releases the GIL, so all the waits overlap",
+    ("io", "asyncio"): "every await hands the loop to another coroutine, so all the waits overlap",
+    ("io", "interpreters"): "the waits overlap, but starting a subinterpreter per job costs time of its own",
+}
+
+
 def _why(kind: str, model: str, table: pd.DataFrame) -> str:
     """Why ``model`` took the time it took on ``kind`` work, consistent with the measurement."""
-    speedup = float(table.loc[model, "speedup"])
-    if kind == "cpu":
-        if model == "processes":
-            if speedup > 1:
-                return "each process has its own GIL, so the countdowns ran on separate cores"
-            return ("each process has its own GIL, but here they were no faster than sequential code: "
-                    + _capacity_note())
-        if model == "threads" and not _gil():
-            return "this Python runs without the GIL, so the threads can compute on separate cores"
-        if model == "threads":
-            return "the threads take turns holding the GIL, so only one computes at a time"
-        if model == "asyncio":
-            return "the coroutines never await, so they run one after the other in one thread"
-        return "one core does all the work, one job after the other, with no start-up cost"
-    if model == "sequential":
-        return "each job waits for its reply before the next one starts, so the waits add up"
+    if (kind, model) in _WHY:
+        return _WHY[kind, model]
     if model == "processes":
-        return "the waits overlap, but each process first has to start a new Python"
-    if model == "threads":
-        return "a waiting thread releases the GIL, so all the waits overlap"
-    return "every await hands the loop to another coroutine, so all the waits overlap"
+        if float(table.loc[model, "speedup"]) > 1:
+            return "each process has its own GIL, so the countdowns ran on separate cores"
+        return ("each process has its own GIL, but here they were no faster than sequential code: "
+                + _capacity_note())
+    if not _gil():
+        return "this Python runs without the GIL, so the threads can compute on separate cores"
+    return "the threads take turns holding the GIL, so only one computes at a time"
 
 
 def _prediction_problem(prediction: Any) -> tuple[dict[str, str] | None, Verdict | None]:

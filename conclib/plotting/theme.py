@@ -19,6 +19,7 @@ COLOURS: dict[str, str] = {
     "threads": "#D55E00",  # vermillion
     "processes": "#0072B2",  # blue
     "asyncio": "#009E73",  # bluish green
+    "interpreters": "#CC79A7",  # reddish purple
 }
 
 _STATUS_MARK = {"failed": "X", "stopped": "|"}

@@ -1,0 +1,91 @@
+"""Checks for 06-beyond-the-gil: count the lost updates, and say why the default build keeps its GIL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import Verdict, missing, passed, wrong
+
+__all__ = ["GIL_CHOICES", "lost_updates", "why_the_gil_stays"]
+
+#: The multiple-choice answers of the question "why does the default build still have the GIL?".
+GIL_CHOICES = {
+    "a": "The free-threaded build cannot run two threads at the same time.",
+    "b": "Without the GIL, one thread runs a little slower, and every C extension must be made and "
+         "declared safe for it; until most are, the free-threaded build stays the option, not the default.",
+    "c": "The GIL makes all Python code thread-safe, so removing it would break programs that use locks.",
+    "d": "The free-threaded build exists only for Python 3.13 and is no longer supported.",
+}
+
+
+def _unlocked_row(rows: Any) -> dict[str, Any] | None:
+    if not isinstance(rows, Sequence) or isinstance(rows, (str, bytes)):
+        return None
+    for row in rows:
+        if isinstance(row, dict) and row.get("locked") is False and {"expected", "balance"} <= set(row):
+            return row
+    return None
+
+
+def lost_updates(lost: Any = None, rows: Any = None) -> Verdict:
+    """06: ``lost`` must be how many deposits the run without a lock lost, read from ``rows``.
+
+    Args:
+        lost: the learner's answer, a whole number.
+        rows: what ``freethreading.run_experiment("counter", ...)`` returned (both runs).
+    """
+    row = _unlocked_row(rows)
+    if row is None:
+        return wrong("Pass the counter measurement as `rows` (the list that run_experiment(\"counter\", ...) "
+                     "returned), so the check knows what your run lost.")
+    if lost is None:
+        return missing("Set `lost` to a whole number: how many deposits the run without a lock lost.")
+    if isinstance(lost, bool) or not isinstance(lost, (int, float)) or lost != int(lost):
+        return wrong(f"lost must be a whole number of deposits, got {lost!r}.")
+    lost = int(lost)
+    expected, balance = int(row["expected"]), int(row["balance"])
+    right = expected - balance
+    if lost == right:
+        if right == 0:
+            return passed(f"0: this run kept all {expected:,} deposits. That was the timing of this run, "
+                          "not a promise: nothing stops a thread between its read and its write.")
+        return passed(f"{right:,} of {expected:,} deposits ({right / expected:.1%}) were lost: a thread read "
+                      "the balance, another thread wrote a new one, and the first one wrote over it.")
+    if lost == balance and balance != right:
+        return wrong(f"{lost:,} is the final balance, what was kept. Lost means expected minus kept: "
+                     "row['expected'] - row['balance'].")
+    if lost == -right and right != 0:
+        return wrong("The sign is turned round: subtract the balance from the expected value, not the "
+                     "other way.")
+    if lost == expected and right != expected:
+        return wrong(f"{lost:,} is what two threads should have added in total. How much of it is missing "
+                     "from the balance?")
+    if lost < 0 or lost > expected:
+        return wrong(f"Between 0 and {expected:,} deposits can be lost; {lost:,} is outside. Use "
+                     "row['expected'] - row['balance'] for the row whose 'locked' is False.")
+    return wrong("Read the row whose 'locked' is False (the run without a lock), and compute "
+                 "row['expected'] - row['balance'].")
+
+
+def why_the_gil_stays(answer: Any = None) -> Verdict:
+    """06: why the default CPython build still has the GIL (``"a"``..``"d"``)."""
+    if answer is None:
+        return missing(f"Set `answer` to one of {', '.join(map(repr, GIL_CHOICES))}.")
+    key = str(answer).strip().lower()
+    if key not in GIL_CHOICES:
+        return wrong(f"answer must be one of {', '.join(map(repr, GIL_CHOICES))}, got {answer!r}.")
+    if key == "b":
+        return passed("Removing the GIL costs some speed in one thread, and every C extension must be "
+                      "ready for threads that really run at once. PEP 779 made the free-threaded build "
+                      "supported in 3.14; it becomes the default only when that cost is small and most "
+                      "extensions are ready.")
+    hints = {
+        "a": "Running threads at the same time is exactly what the free-threaded build does: look at the "
+             "A/B with PYTHON_GIL=0. What does the GIL's removal cost instead?",
+        "c": "The GIL never made a read-then-write safe: a thread can lose the GIL between its read and "
+             "its write. Locks work the same in both builds. What does the removal cost?",
+        "d": "Python 3.14 made the free-threaded build officially supported (PEP 779), and 3.15 has it too. "
+             "Why is it still an option, not the default?",
+    }
+    return wrong(hints[key])

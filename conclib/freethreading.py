@@ -1,0 +1,230 @@
+"""The free-threaded build: find one, and run the GIL experiments in any Python, GIL on or off.
+
+The experiments run in a fresh Python (a subprocess), so the same code can run in
+the Python that runs this notebook and in a free-threaded one such as ``python3.14t``,
+with ``PYTHON_GIL=0`` or ``PYTHON_GIL=1``. This file uses the standard library only,
+so any Python 3 can run it as a script::
+
+    python3.14t conclib/freethreading.py countdown 20000000
+    PYTHON_GIL=1 python3.14t conclib/freethreading.py countdown 20000000
+    python3.14t conclib/freethreading.py counter 1000000
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+from typing import Any
+
+__all__ = ["AT_ONCE", "CANDIDATES", "IN_TURNS", "TIMEOUT", "VARIABLE", "Account", "countdown", "deposit",
+           "deposit_locked", "describe", "find_free_threaded_python", "gil_ab", "one_and_two_threads", "plus_one",
+           "relation", "run_experiment", "two_depositors", "two_threads_sentence"]
+
+#: Names a free-threaded CPython has on PATH (python.org's installers, uv, Linux packages).
+CANDIDATES = ("python3.15t", "python3.14t", "python3.13t")
+#: An environment variable that names a free-threaded Python (a command or a path) to use.
+VARIABLE = "CONCLIB_FREE_THREADED_PYTHON"
+#: Seconds an experiment may take before it is stopped.
+TIMEOUT = 600.0
+
+_ASK = ("import sys, sysconfig; print(bool(sysconfig.get_config_var('Py_GIL_DISABLED')), "
+        "getattr(sys, '_is_gil_enabled', lambda: True)(), sys.version.split()[0])")
+
+
+# ---------------------------------------------------------------- the experiments (any Python)
+
+
+def countdown(n: int) -> None:
+    """The cheat-sheet's task: count ``n`` down to zero."""
+    while n:
+        n -= 1
+
+
+def one_and_two_threads(n: int) -> dict[str, Any]:
+    """Seconds for one countdown(n) in one thread, then for two at once in two threads."""
+    start = time.perf_counter()
+    countdown(n)
+    one = time.perf_counter() - start
+    threads = [threading.Thread(target=countdown, args=(n,)) for _ in range(2)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"one_thread": one, "two_threads": time.perf_counter() - start}
+
+
+class Account:
+    """A balance that two threads add to."""
+
+    def __init__(self) -> None:
+        self.balance = 0
+
+
+def plus_one(value: int) -> int:
+    return value + 1
+
+
+def deposit(account: Account, times: int) -> None:
+    """Read the balance, compute the new one, write it back: no lock."""
+    for _ in range(times):
+        account.balance = plus_one(account.balance)
+
+
+def deposit_locked(account: Account, times: int, lock: threading.Lock) -> None:
+    """The same, with the read-compute-write inside a lock: one thread at a time."""
+    for _ in range(times):
+        with lock:
+            account.balance = plus_one(account.balance)
+
+
+def two_depositors(times: int, locked: bool) -> dict[str, Any]:
+    """Two threads each deposit 1 ``times`` times; the final balance and the seconds it took."""
+    account, lock = Account(), threading.Lock()
+    target, extra = (deposit_locked, (lock,)) if locked else (deposit, ())
+    threads = [threading.Thread(target=target, args=(account, times, *extra)) for _ in range(2)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"locked": locked, "expected": 2 * times, "balance": account.balance,
+            "seconds": time.perf_counter() - start}
+
+
+def _facts() -> dict[str, Any]:
+    return {"python": sys.version.split()[0],
+            "free_threaded_build": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+            "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)()}
+
+
+def _main(argv: list[str]) -> None:
+    what, size = argv[0], int(argv[1])
+    if what == "countdown":
+        print(json.dumps({**_facts(), **one_and_two_threads(size)}))
+    elif what == "counter":
+        rows = [two_depositors(size, locked) for locked in (False, True)]
+        print(json.dumps([{**_facts(), **row} for row in rows]))
+    else:
+        raise SystemExit(f"usage: python freethreading.py countdown|counter N (got {what!r})")
+
+
+# ---------------------------------------------------------------- running them from the course
+
+
+def describe(python: str) -> dict[str, Any]:
+    """Ask ``python`` (a command or path) what it is: version, free-threaded build, GIL on now."""
+    done = subprocess.run([python, "-c", _ASK], capture_output=True, text=True, timeout=60, check=True)
+    build, gil, version = done.stdout.split()
+    return {"python": version, "free_threaded_build": build == "True", "gil_enabled": gil == "True"}
+
+
+def find_free_threaded_python() -> str | None:
+    """A free-threaded Python on this machine, or None.
+
+    Looks at ``$CONCLIB_FREE_THREADED_PYTHON`` first, then at the Python running
+    this code, then for ``python3.15t``, ``python3.14t``, ``python3.13t`` on PATH.
+
+    Raises:
+        ValueError: the environment variable names something that is not a free-threaded Python.
+    """
+    chosen = os.environ.get(VARIABLE, "").strip()
+    if chosen:
+        path = shutil.which(chosen) or chosen
+        try:
+            ok = describe(path)["free_threaded_build"]
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
+            raise ValueError(f"{VARIABLE}={chosen!r} could not be run as Python: {exc}") from None
+        if not ok:
+            raise ValueError(f"{VARIABLE}={chosen!r} is a Python with the GIL built in, not a free-threaded "
+                             f"build; name a python3.14t (or unset the variable)")
+        return path
+    if sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return sys.executable
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found is None:
+            continue
+        try:
+            if describe(found)["free_threaded_build"]:
+                return found
+        except (OSError, subprocess.SubprocessError, ValueError):
+            continue
+    return None
+
+
+def run_experiment(what: str, size: int, python: str | None = None, gil: int | None = None) -> Any:
+    """Run ``countdown`` or ``counter`` in a fresh ``python`` (default: this one), with ``PYTHON_GIL=gil``.
+
+    ``gil`` is 0 (off) or 1 (on) and needs a free-threaded Python; None leaves it as the build has it.
+    """
+    if what not in ("countdown", "counter"):
+        raise ValueError(f"what must be 'countdown' or 'counter', got {what!r}")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"size must be a whole number >= 1, got {size!r}")
+    if gil not in (None, 0, 1):
+        raise ValueError(f"gil must be None, 0 (off) or 1 (on), got {gil!r}")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHON_GIL"}
+    if gil is not None:
+        env["PYTHON_GIL"] = str(gil)
+    done = subprocess.run([python or sys.executable, os.path.abspath(__file__), what, str(size)], env=env,
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    if done.returncode != 0:
+        raise RuntimeError(f"{python or sys.executable} failed to run the {what!r} experiment "
+                           f"(PYTHON_GIL={gil}): {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def gil_ab(python: str, n: int, repeat: int = 3) -> list[dict[str, Any]]:
+    """The A/B: the countdown experiment in ``python`` with ``PYTHON_GIL=0`` and ``=1``, alternated.
+
+    Rounds alternate the order (0 1, 1 0, 0 1, ...), so a slow change of a busy machine
+    hits both sides alike.
+    """
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
+    rows = []
+    for r in range(repeat):
+        for gil in ((0, 1) if r % 2 == 0 else (1, 0)):
+            rows.append({"PYTHON_GIL": gil, **run_experiment("countdown", n, python, gil)})
+    return rows
+
+
+# ---------------------------------------------------------------- reading the measurements
+
+
+#: Two jobs in two threads: at most this many times the time of one counts as "at the same time" ...
+AT_ONCE = 1.3
+#: ... and at least this many times as "one after the other" (in between: not clear, e.g. a busy machine).
+IN_TURNS = 1.7
+
+
+def two_threads_sentence(ratio: float, capacity: float | None = None) -> str:
+    """What a measured ratio (two jobs in two threads / one job in one thread) says, in words."""
+    text = f"two jobs in two threads took {ratio:.2f}x the time of one job in one thread"
+    if ratio <= AT_ONCE:
+        return f"{text}: the two threads ran at the same time."
+    if ratio >= IN_TURNS:
+        busy = (f" (this machine runs only {capacity:.1f} CPUs at once, measured)"
+                if capacity is not None and capacity < 1.5 else "")
+        return f"{text}: the threads took turns, one at a time{busy}."
+    return (f"{text}: between 'at the same time' (about 1x) and 'in turns' (about 2x); "
+            f"on a busy machine, run it again.")
+
+
+def relation(name: str, seconds: float, other: str, other_seconds: float, tolerance: float = 0.2) -> str:
+    """``name`` took about the same time as ``other`` (within ``tolerance``), or how many times as long."""
+    ratio = seconds / other_seconds
+    if abs(ratio - 1) <= tolerance:
+        return f"{name} took about the same time as {other} ({ratio:.2f}x)"
+    return f"{name} took {ratio:.2f}x the time of {other}"
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
