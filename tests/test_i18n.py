@@ -289,7 +289,7 @@ def test_the_concept_pictures_in_russian() -> None:
     assert ax.get_title(loc="left") == "Асинхронность: пока варится кофе, кассир принимает следующий заказ"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["кассир", "кофемашина"]
     assert ax.get_xlabel() == "время (минуты)"
-    assert {t.get_text() for t in ax.texts} >= {"заказ A", "варится B", "выдача C"}
+    assert {t.get_text() for t in ax.texts} >= {"заказ A", "варится B", "кофе C"}
     plt.close(fig)
     with pytest.raises(ValueError, match="name: допустимые значения — 'concurrency', .* получено 'x'"):
         plotting.concept("x")
