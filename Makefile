@@ -50,7 +50,7 @@ test-all: $(STAMP)  ## the library tests on every Python 3.10+ found (nox; missi
 demo: $(STAMP)  ## the cheat-sheet's experiment at its own size, from a terminal
 	$(BIN)/python -m conclib compare
 
-html: $(STAMP)  ## run every notebook at full size and export it to site/
+html: $(STAMP)  ## run every notebook of both editions at full size and export it to site/ (site/ru/ for Russian)
 	CONCLIB_SCALE=full $(BIN)/python tools/export_html.py
 
 bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idle)
