@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 STAMP  := $(VENV)/.installed
 
-.PHONY: help images lab test test-lib test-notebooks test-spawn test-browser test-all lint demo html bench clean
+.PHONY: help images lab lab-ru messages test test-lib test-notebooks test-spawn test-browser test-all lint demo html bench clean
 .DEFAULT_GOAL := help
 
 help:  ## list the targets (this text)
@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab notebooks/00-start-here.ipynb
 
+lab-ru: $(STAMP)  ## open the Russian edition of the course (notebooks/ru) in JupyterLab
+	$(BIN)/jupyter lab notebooks/ru/00-start-here.ipynb
+
 test: lint test-lib test-notebooks test-spawn  ## lint, the library and every notebook, default start method and spawn
 
 lint: $(STAMP)  ## ruff (style, imports, complexity) and mypy (the package and the tests)
@@ -31,12 +34,12 @@ lint: $(STAMP)  ## ruff (style, imports, complexity) and mypy (the package and t
 test-lib: $(STAMP)  ## the library's tests, without the browser
 	$(PYTEST) tests --ignore=tests/browser
 
-test-notebooks: $(STAMP)  ## every notebook at quick size (nbval)
-	CONCLIB_SCALE=quick $(PYTEST) --nbval-lax --nbval-current-env notebooks
+test-notebooks: $(STAMP)  ## every notebook at quick size (nbval), both editions (notebooks/ and notebooks/ru/)
+	CONCLIB_SCALE=quick $(PYTEST) --nbval-lax --nbval-current-env notebooks notebooks/ru
 
 test-spawn: $(STAMP)  ## the same under the spawn start method (macOS and Windows use it)
 	CONCLIB_START_METHOD=spawn $(PYTEST) tests --ignore=tests/browser
-	CONCLIB_START_METHOD=spawn CONCLIB_SCALE=quick $(PYTEST) --nbval-lax --nbval-current-env notebooks
+	CONCLIB_START_METHOD=spawn CONCLIB_SCALE=quick $(PYTEST) --nbval-lax --nbval-current-env notebooks notebooks/ru
 
 test-browser: $(STAMP)  ## every notebook in JupyterLab, in headless Chromium
 	$(PYTEST) -m browser tests/browser
@@ -47,13 +50,19 @@ test-all: $(STAMP)  ## the library tests on every Python 3.10+ found (nox; missi
 demo: $(STAMP)  ## the cheat-sheet's experiment at its own size, from a terminal
 	$(BIN)/python -m conclib compare
 
-html: $(STAMP)  ## run every notebook at full size and export it to site/
+html: $(STAMP)  ## run every notebook of both editions at full size and export it to site/ (site/ru/ for Russian)
 	CONCLIB_SCALE=full $(BIN)/python tools/export_html.py
 
 bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idle)
 	$(BIN)/python benchmarks/core.py
 	$(BIN)/python benchmarks/live_overhead.py
 	$(BIN)/python benchmarks/io_requests.py
+
+messages: $(STAMP)  ## conclib's messages: extract them, update the Russian catalogue, compile it (Babel)
+	mkdir -p build
+	$(BIN)/pybabel extract
+	$(BIN)/pybabel update
+	$(BIN)/pybabel compile
 
 images: $(STAMP)  ## redraw docs/img from real runs (about 30 s)
 	$(BIN)/python docs/make_images.py

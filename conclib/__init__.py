@@ -3,10 +3,12 @@
     >>> import conclib
     >>> run = conclib.run("threads", conclib.countdown, [1_000_000] * 2)
     >>> run.to_frame()          # one row per job: worker, pid, thread id, start, end, CPU
+    >>> conclib.set_language("ru")  # messages, checks and plots in Russian (English is the default)
 """
 
 from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
 from .course import problem_size, scale
+from .i18n import set_language
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
 from .runner import Observer, arun, compare, measure, run, summarize
 from .tasks import (
@@ -60,6 +62,7 @@ __all__ = [
     "problem_size",
     "run",
     "scale",
+    "set_language",
     "summarize",
     "task_info",
     "usable_cpus",

@@ -1,6 +1,6 @@
 """The shared contract: job records, runs, the executor protocol, progress probes and input validation.
 
-Every other conclib module builds on this one, and it imports none of them. It is
+Every other conclib module builds on this one, and it imports none of them but ``i18n``. It is
 longer than 300 lines: the records, the contract and the code every model shares to
 keep it (``Control``, ``Probe``, ``JobScope``) are read together, so they stay together.
 A model module (``sequential``, ``threads``, ``processes``, ``coroutines``) is a
@@ -21,6 +21,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
+
+from . import i18n
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,10 +181,11 @@ class Control:
         self.kill_hooks: list[Callable[[], None]] = []
 
     def __getstate__(self) -> dict[str, Any]:
-        # Only the shared memory travels to a worker process.
-        return {"fractions": self.fractions, "stop_flag": self.stop_flag}
+        # Only the shared memory travels to a worker process, and the language the worker speaks.
+        return {"fractions": self.fractions, "stop_flag": self.stop_flag, "language": i18n.get_language()}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        i18n.set_language(state.pop("language", i18n.DEFAULT_LANGUAGE))
         self.__dict__.update(state, context=None, kill_hooks=[])
 
     @property

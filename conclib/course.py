@@ -6,6 +6,8 @@ import os
 import types
 from collections.abc import Mapping
 
+from .i18n import _
+
 __all__ = ["CHEATSHEET_JOBS", "CHEATSHEET_N", "CHEATSHEET_SECONDS", "SCALE_VARIABLE", "SIZES", "problem_size",
            "scale"]
 
@@ -27,7 +29,8 @@ def scale() -> str:
     """``$CONCLIB_SCALE`` (``full`` when unset)."""
     value = os.environ.get(SCALE_VARIABLE, "full").strip().lower() or "full"
     if value not in SIZES:
-        raise ValueError(f"{SCALE_VARIABLE} must be one of {', '.join(map(repr, SIZES))}, got {value!r}")
+        raise ValueError(_("{name} must be one of {allowed}, got {value!r}")
+                         .format(name=SCALE_VARIABLE, allowed=", ".join(map(repr, SIZES)), value=value))
     return value
 
 

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import _, ngettext
+
 __all__ = ["MIN_TOLERANCE", "ONE_RUN_TOLERANCE", "SIDE_BY_SIDE", "FASTER", "SLOWER", "SAME",
            "Comparison", "CapacityReading", "spread", "tolerance", "verdict", "compare_times",
            "compare_ratio", "compare_rows", "read_speedup", "describe_capacity"]
@@ -44,14 +46,16 @@ def _times(name: str, times: Any) -> list[float]:
     try:
         values = list(values)
     except TypeError:
-        raise TypeError(f"{name} must be a number of seconds or a list of them, got {times!r}") from None
+        raise TypeError(_("{name} must be a number of seconds or a list of them, got {value!r}")
+                        .format(name=name, value=times)) from None
     if not values:
-        raise ValueError(f"{name} must hold at least one time in seconds, got an empty list")
+        raise ValueError(_("{name} must hold at least one time in seconds, got an empty list").format(name=name))
     for value in values:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must hold numbers of seconds, got {value!r}")
+            raise TypeError(_("{name} must hold numbers of seconds, got {value!r}").format(name=name, value=value))
         if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must hold times > 0 seconds (finite), got {value!r}")
+            raise ValueError(_("{name} must hold times > 0 seconds (finite), got {value!r}")
+                             .format(name=name, value=value))
     return [float(v) for v in values]
 
 
@@ -59,7 +63,8 @@ def _fraction(name: str, value: Any, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a number >= 0 (0.1 means 10%), got {value!r}")
+        raise ValueError(_("{name} must be a number >= 0 (0.1 means 10%), got {value!r}")
+                         .format(name=name, value=value))
     return float(value)
 
 
@@ -82,7 +87,8 @@ def verdict(speedup: float, tol: float) -> str:
     """:data:`FASTER`, :data:`SLOWER` or :data:`SAME` for a speedup of A over B and a tolerance."""
     if isinstance(speedup, bool) or not isinstance(speedup, (int, float)) \
             or not (math.isfinite(speedup) and speedup > 0):
-        raise ValueError(f"speedup must be a number > 0 (time of B / time of A), got {speedup!r}")
+        raise ValueError(_("{name} must be a number > 0 (time of B / time of A), got {value!r}")
+                         .format(name="speedup", value=speedup))
     _fraction("tolerance", tol)
     if speedup > 1 + tol:
         return FASTER
@@ -102,15 +108,17 @@ class Comparison:
     verdict: str  #: FASTER, SLOWER or SAME
 
     def __str__(self) -> str:
-        pct = f"{self.tolerance:.0%}"
         if self.verdict == FASTER:
-            return (f"{self.subject} were {self.speedup:.2f}x faster than {self.baseline} "
-                    f"(more than the {pct} run-to-run tolerance)")
-        if self.verdict == SLOWER:
-            return (f"{self.subject} took {1 / self.speedup:.2f}x the time of {self.baseline}: "
-                    f"slower (more than the {pct} run-to-run tolerance)")
-        return (f"{self.subject} and {self.baseline} took about the same time "
-                f"({self.speedup:.2f}x, within the {pct} run-to-run tolerance)")
+            text = _("{subject} were {speedup:.2f}x faster than {baseline} "
+                     "(more than the {tolerance:.0%} run-to-run tolerance)")
+        elif self.verdict == SLOWER:
+            text = _("{subject} took {ratio:.2f}x the time of {baseline}: "
+                     "slower (more than the {tolerance:.0%} run-to-run tolerance)")
+        else:
+            text = _("{subject} and {baseline} took about the same time "
+                     "({speedup:.2f}x, within the {tolerance:.0%} run-to-run tolerance)")
+        return text.format(subject=self.subject, baseline=self.baseline, speedup=self.speedup,
+                           ratio=1 / self.speedup, tolerance=self.tolerance)
 
 
 def compare_times(subject_times: Any, baseline_times: Any, subject: str = "A",
@@ -146,7 +154,8 @@ def compare_rows(table: Any, subject: str, baseline: str) -> Comparison:
     """Compare two rows of a :func:`conclib.summarize` table (its median, min, max and runs columns)."""
     for name in (subject, baseline):
         if name not in table.index:
-            raise ValueError(f"the table has no row {name!r}; its rows are {list(table.index)}")
+            raise ValueError(_("the table has no row {name!r}; its rows are {rows}")
+                             .format(name=name, rows=list(table.index)))
     spreads = []
     for name in (subject, baseline):
         row = table.loc[name]
@@ -173,17 +182,24 @@ class CapacityReading:
         return self.speedup / self.possible
 
     def __str__(self) -> str:
-        head = (f"the speedup of {self.workers} workers over one after the other was "
-                f"{self.speedup:.2f}x; busy processes got about {self.capacity:.1f} CPUs between them "
-                f"when the machine was measured, so at most {self.possible:.1f}x was possible")
+        head = ngettext("the speedup of {workers} worker over one after the other was {speedup:.2f}x; busy "
+                        "processes got about {capacity:.1f} CPUs between them when the machine was measured, "
+                        "so at most {possible:.1f}x was possible",
+                        "the speedup of {workers} workers over one after the other was {speedup:.2f}x; busy "
+                        "processes got about {capacity:.1f} CPUs between them when the machine was measured, "
+                        "so at most {possible:.1f}x was possible", self.workers)
         if self.verdict == "below what was possible":
-            return (f"{head}. They reached only {self.share:.0%} of it (the tolerance is "
-                    f"{self.tolerance:.0%}): some time went to other things, such as "
-                    f"starting the workers, waiting for the slower job, or other programs.")
-        if self.verdict == "above the measured capacity":
-            return (f"{head}. They did better than that: the machine was less busy during the run "
-                    f"than when the capacity was measured.")
-        return f"{head}. They reached all of it (within the {self.tolerance:.0%} tolerance)."
+            tail = _("They reached only {share:.0%} of it (the tolerance is {tolerance:.0%}): some time "
+                     "went to other things, such as starting the workers, waiting for the slower job, "
+                     "or other programs.")
+        elif self.verdict == "above the measured capacity":
+            tail = _("They did better than that: the machine was less busy during the run than when "
+                     "the capacity was measured.")
+        else:
+            tail = _("They reached all of it (within the {tolerance:.0%} tolerance).")
+        values = {"workers": self.workers, "speedup": self.speedup, "capacity": self.capacity,
+                  "possible": self.possible, "share": self.share, "tolerance": self.tolerance}
+        return f"{head.format(**values)}. {tail.format(**values)}"
 
 
 def read_speedup(speedup: float, workers: int, capacity: float,
@@ -194,14 +210,14 @@ def read_speedup(speedup: float, workers: int, capacity: float,
     :func:`compare_ratio`.
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a whole number >= 1, got {workers!r}")
+        raise ValueError(_("{name} must be a whole number >= 1, got {value!r}").format(name="workers", value=workers))
     if isinstance(capacity, bool) or not isinstance(capacity, (int, float)) \
             or not (math.isfinite(capacity) and capacity > 0):
-        raise ValueError(f"capacity must be a number > 0 (e.g. machine_info()['parallel_capacity']), "
-                         f"got {capacity!r}")
+        raise ValueError(_("{name} must be a number > 0 (e.g. machine_info()['parallel_capacity']), got {value!r}")
+                         .format(name="capacity", value=capacity))
     if isinstance(speedup, bool) or not isinstance(speedup, (int, float)) \
             or not (math.isfinite(speedup) and speedup > 0):
-        raise ValueError(f"speedup must be a number > 0, got {speedup!r}")
+        raise ValueError(_("{name} must be a number > 0, got {value!r}").format(name="speedup", value=speedup))
     tol = tolerance(_fraction("spread_", spread_, allow_none=True))
     possible = max(1.0, min(float(workers), float(capacity)))
     if speedup > possible * (1 + tol):
@@ -217,17 +233,26 @@ def describe_capacity(info: Mapping[str, Any]) -> str:
     """One plain sentence on what this machine can run at once, from :func:`conclib.machine_info`."""
     usable, logical = info.get("usable_cpus"), info.get("logical_cpus")
     capacity = info.get("parallel_capacity")
-    cpus = f"This Python may use {usable} of the {logical} logical CPUs"
+    count = logical if isinstance(logical, int) else 2  # which plural form the sentence takes
     if capacity is None:
-        busy = "the number that really run at once could not be measured"
+        text = ngettext("This Python may use {usable} of the {logical} logical CPU, and the number that really "
+                        "run at once could not be measured.",
+                        "This Python may use {usable} of the {logical} logical CPUs, and the number that really "
+                        "run at once could not be measured.", count)
     elif capacity >= SIDE_BY_SIDE:
-        busy = f"right now about {capacity:.1f} busy processes really run at once"
+        text = ngettext("This Python may use {usable} of the {logical} logical CPU, and right now about "
+                        "{capacity:.1f} busy processes really run at once.",
+                        "This Python may use {usable} of the {logical} logical CPUs, and right now about "
+                        "{capacity:.1f} busy processes really run at once.", count)
     else:
-        busy = (f"right now busy processes get only about {capacity:.1f} CPUs between them, so they "
-                "mostly take turns instead of running at once (the other CPUs are busy with other "
-                "work, or there is only one)")
+        text = ngettext("This Python may use {usable} of the {logical} logical CPU, and right now busy processes "
+                        "get only about {capacity:.1f} CPUs between them, so they mostly take turns instead of "
+                        "running at once (the other CPUs are busy with other work, or there is only one).",
+                        "This Python may use {usable} of the {logical} logical CPUs, and right now busy processes "
+                        "get only about {capacity:.1f} CPUs between them, so they mostly take turns instead of "
+                        "running at once (the other CPUs are busy with other work, or there is only one).", count)
     if info.get("gil_enabled", True):
-        gil = "Threads of one process run Python code one at a time (the GIL is on)."
+        gil = _("Threads of one process run Python code one at a time (the GIL is on).")
     else:
-        gil = "Threads can run Python code at the same time too (this Python has no GIL)."
-    return f"{cpus}, and {busy}. {gil}"
+        gil = _("Threads can run Python code at the same time too (this Python has no GIL).")
+    return f"{text.format(usable=usable, logical=logical, capacity=capacity)} {gil}"

@@ -11,6 +11,7 @@ import time
 
 from ._base import current_probe, task_info, validate_count, validate_seconds
 from .course import CHEATSHEET_N
+from .i18n import N_, _, gettext
 
 __all__ = [
     "CHUNK",
@@ -33,7 +34,7 @@ def _validate_n(n: int, chunk: int = CHUNK) -> None:
     validate_count("n", n)
     validate_count("chunk", chunk)
     if chunk == 0:
-        raise ValueError("chunk must be >= 1, got 0")
+        raise ValueError(_("{name} must be >= 1, got {value!r}").format(name="chunk", value=chunk))
 
 
 @task_info(validate=_validate_n)
@@ -119,8 +120,14 @@ def _validate_fail(seconds: float = 0.0, message: str = "") -> None:
     validate_seconds("seconds", seconds)
 
 
+_FAILED_ON_PURPOSE = N_("this job failed on purpose")
+
+
 @task_info(validate=_validate_fail)
-def fail_after(seconds: float = 0.0, message: str = "this job failed on purpose") -> None:
-    """A job that waits, then raises ``RuntimeError``: shows how failures reach the caller."""
+def fail_after(seconds: float = 0.0, message: str = _FAILED_ON_PURPOSE) -> None:
+    """A job that waits, then raises ``RuntimeError``: shows how failures reach the caller.
+
+    The default ``message`` is shown in the current language (that of the process that runs the job).
+    """
     io_wait(seconds)
-    raise RuntimeError(message)
+    raise RuntimeError(gettext(message) if message == _FAILED_ON_PURPOSE else message)

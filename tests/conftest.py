@@ -49,6 +49,15 @@ def _warm_up() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts in English, whatever the machine's locale; a test that changes the language is undone."""
+    from conclib import i18n
+
+    monkeypatch.setenv(i18n.LANGUAGE_VARIABLE, "en")
+    monkeypatch.setattr(i18n, "_chosen", None)
+
+
+@pytest.fixture(autouse=True)
 def hygiene(request: pytest.FixtureRequest):
     """After each test: no extra thread, child process or open file descriptor."""
     threads, children_before, fds = set(threading.enumerate()), _children(), _fds()

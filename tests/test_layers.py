@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "conclib"
 
 #: Lowest first. A module may import from its own layer and the layers below.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("records, contract, settings and arithmetic",
-     {"conclib._base", "conclib.course", "conclib._amdahl", "conclib.reading"}),
+    ("the language, records, contract, settings and arithmetic",
+     {"conclib.i18n", "conclib._base", "conclib.course", "conclib._amdahl", "conclib.reading"}),
     ("machine facts and tasks",
      {"conclib.machine", "conclib.freethreading", "conclib.tasks", "conclib.iotasks", "conclib.ioserver"}),
     ("models", {"conclib.sequential", "conclib.threads", "conclib.processes", "conclib.coroutines",
@@ -141,6 +141,11 @@ def test_only_plotting_imports_matplotlib() -> None:
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             assert not any(n.split(".")[0] == "matplotlib" for n in names), f"{name} imports matplotlib"
+
+
+def test_the_language_module_imports_nothing_from_the_package() -> None:
+    # every module may translate its messages, so conclib.i18n must sit below all of them
+    assert graph()["conclib.i18n"] == set()
 
 
 def test_the_interval_arithmetic_draws_nothing() -> None:

@@ -47,6 +47,13 @@ def execute(path: Path, timeout: int) -> tuple[nbformat.NotebookNode, str | None
     return nb, None
 
 
+def page_name(path: Path) -> str:
+    """Where a notebook's page goes in the site: ``ru/00-start-here.html`` for the Russian edition."""
+    resolved = path.resolve()
+    edition = resolved.parent.name == "ru" and resolved.parent.parent == (REPO / "notebooks").resolve()
+    return f"ru/{path.stem}.html" if edition else f"{path.stem}.html"
+
+
 def write_index(site: Path, entries: list[tuple[str, str, float, str | None]], scale: str) -> Path:
     """``index.html``: one link per notebook, in course order."""
     items = "\n".join(
@@ -73,13 +80,15 @@ def write_index(site: Path, entries: list[tuple[str, str, float, str | None]], s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: notebooks/*.ipynb and the Russian edition, notebooks/ru/*.ipynb")
     parser.add_argument("--out", type=Path, default=REPO / "site", help="output folder (default: site/)")
     parser.add_argument("--scale", choices=SCALES, default=os.environ.get("CONCLIB_SCALE", "full"),
                         help="problem size the kernels see as CONCLIB_SCALE (default: full)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds one cell may take (default: 1800)")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or sorted((REPO / "notebooks").glob("*.ipynb"))
+    notebooks = args.notebooks or [*sorted((REPO / "notebooks").glob("*.ipynb")),
+                                   *sorted((REPO / "notebooks" / "ru").glob("*.ipynb"))]
     if not notebooks:
         parser.error("no notebooks given and none in notebooks/")
     missing = [str(p) for p in notebooks if not p.is_file()]
@@ -95,9 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         nb, error = execute(path.resolve(), args.timeout)
         seconds = time.perf_counter() - t0
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title_of(nb, path.stem)}})
-        (args.out / f"{path.stem}.html").write_text(body, encoding="utf-8")
-        entries.append((f"{path.stem}.html", title_of(nb, path.stem), seconds, error))
-        print(f"  {'FAILED' if error else 'ok'} in {seconds:.0f} s -> {args.out / (path.stem + '.html')}", flush=True)
+        href = page_name(path)
+        (args.out / href).parent.mkdir(parents=True, exist_ok=True)
+        (args.out / href).write_text(body, encoding="utf-8")
+        entries.append((href, title_of(nb, path.stem), seconds, error))
+        print(f"  {'FAILED' if error else 'ok'} in {seconds:.0f} s -> {args.out / href}", flush=True)
         if error:
             print(error, file=sys.stderr)
     print(f"index: {write_index(args.out, entries, args.scale)}")

@@ -301,7 +301,7 @@ def run_notebook(lab: Lab, context: Any, path: str, shots: Path, timeout: float 
     sources = [cell.source for cell in nb.cells]
     tags = [list(cell.metadata.get("tags", [])) for cell in nb.cells]
     live = [i for i, source in enumerate(sources) if LIVE_MARK in source]
-    stem = Path(path).stem
+    stem = Path(path).stem if Path(path).parent.name != "ru" else f"ru-{Path(path).stem}"  # both editions
     page = context.new_page()
     try:
         t0 = time.perf_counter()

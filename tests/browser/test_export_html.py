@@ -41,3 +41,9 @@ def test_bad_input_names_the_notebook(tmp_path: Path, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit):
         load_tool().main([str(tmp_path / "nope.ipynb"), "--out", str(tmp_path)])
     assert "nope.ipynb" in capsys.readouterr().err
+
+
+def test_both_editions_are_exported_side_by_side() -> None:
+    tool, notebooks = load_tool(), TOOL.parents[1] / "notebooks"
+    assert tool.page_name(notebooks / "01-threads-and-processes.ipynb") == "01-threads-and-processes.html"
+    assert tool.page_name(notebooks / "ru" / "01-threads-and-processes.ipynb") == "ru/01-threads-and-processes.html"

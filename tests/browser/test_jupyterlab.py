@@ -13,7 +13,7 @@ from lab_sample import sample_notebook
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted((REPO / "notebooks" / "ru").glob("*.ipynb"))
 
 
 def report_times(report: Any) -> None:
@@ -44,9 +44,10 @@ def test_sample_notebook_proves_the_checks(lab: Lab, context: Any, shots: Path) 
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.relative_to(REPO / "notebooks").with_suffix("").as_posix()
+                                                 for p in NOTEBOOKS])
 def test_notebook_runs_in_jupyterlab(notebook: Path, lab: Lab, context: Any, shots: Path) -> None:
-    report = run_notebook(lab, context, f"notebooks/{notebook.name}", shots)
+    report = run_notebook(lab, context, notebook.relative_to(REPO).as_posix(), shots)
     report_times(report)
     problems = report.problems()
     assert not problems, "\n".join(problems)
