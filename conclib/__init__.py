@@ -5,7 +5,7 @@
     >>> run.to_frame()          # one row per job: worker, pid, thread id, start, end, CPU
 """
 
-from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
+from ._base import MODELS, JobRecord, JobStopped, Probe, Run, StillRunningWarning, current_probe, task_info
 from .course import problem_size, scale
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
 from .runner import Observer, arun, compare, measure, run, summarize
@@ -38,6 +38,7 @@ __all__ = [
     "Observer",
     "Probe",
     "Run",
+    "StillRunningWarning",
     "arun",
     "compare",
     "countdown",

@@ -23,6 +23,10 @@ class JobStopped(Exception):
     """Raised inside a job when the run was asked to stop (interrupt, timeout, failure)."""
 
 
+class StillRunningWarning(RuntimeWarning):
+    """Jobs of an earlier run could not be stopped and still compute in threads of this process."""
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -43,7 +47,7 @@ class JobRecord:
     cpu: float
     total: float | None = None
     samples: tuple[tuple[float, float], ...] = ()
-    status: str = "ok"  # "ok", "failed", "stopped"
+    status: str = "ok"  # "ok", "failed", "stopped", "running" (could not be stopped: still computing)
     error: str | None = None
     worker: str = ""
 
@@ -153,13 +157,16 @@ class Control:
             self.fractions = context.RawArray("d", n_jobs)
             self.stop_flag = context.RawValue("b", 0)
         self.kill_hooks: list[Callable[[], None]] = []
+        # Jobs of this process that have started and not ended, and those that ended (see JobScope).
+        self.running: dict[int, JobScope] = {}
+        self.ended: dict[int, Outcome] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # Only the shared memory travels to a worker process.
         return {"fractions": self.fractions, "stop_flag": self.stop_flag}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, context=None, kill_hooks=[])
+        self.__dict__.update(state, context=None, kill_hooks=[], running={}, ended={})
 
     @property
     def stopping(self) -> bool:
@@ -231,7 +238,9 @@ class JobScope:
 
     def __enter__(self) -> JobScope:
         self._token = _current_probe.set(self.probe)
+        self.thread, self.thread_cpu0 = threading.current_thread(), time.thread_time()
         self.start, self.cpu0 = time.perf_counter(), self.clock()
+        self.control.running[self.job] = self
         return self
 
     def check_stop(self) -> None:
@@ -242,6 +251,7 @@ class JobScope:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
         end, cpu = time.perf_counter(), self.clock() - self.cpu0
         _current_probe.reset(self._token)
+        self.control.running.pop(self.job, None)
         if exc is None:
             status, error = "ok", None
             self.control.fractions[self.job] = 1.0
@@ -258,7 +268,7 @@ class JobScope:
             start=self.start, end=end, cpu=cpu, total=probe.total, samples=tuple(probe.samples),
             status=status, error=None if error is None else f"{type(error).__name__}: {error}",
         )
-        self.outcome = Outcome(record, error)
+        self.outcome = self.control.ended[self.job] = Outcome(record, error)
         return True
 
 
