@@ -4,6 +4,11 @@ Run on an otherwise idle machine: ``python benchmarks/core.py [--n N] [--repeat 
 Every comparison takes pairs in alternating order (A B, B A, ...) and reports the
 median ratio, so a slow drift of a shared machine favours neither side; the
 fidelity runs put conclib and the cheat-sheet's programs each in a fresh Python. Results: benchmarks/results/core.json.
+
+The processes model is measured once per start method, each against the cheat-sheet's
+program run with that same start method (``multiprocessing.set_start_method`` before the
+program runs, the program itself unchanged), and once with conclib's default against the
+program as published (which uses the platform's default).
 """
 
 from __future__ import annotations
@@ -28,16 +33,23 @@ SCRIPTS = {"sequential": "sequential_countdown.py", "threads": "threads_countdow
            "processes": "processes_countdown.py"}
 
 
-def script_seconds(model: str, n: int) -> float:
+#: Runs a program as ``__main__`` after choosing the start method (the program is not changed).
+WITH_START_METHOD = ("import multiprocessing, runpy, sys; multiprocessing.set_start_method(sys.argv[1]); "
+                     "sys.argv = sys.argv[2:]; runpy.run_path(sys.argv[0], run_name='__main__')")
+
+
+def script_seconds(model: str, n: int, start_method: str | None = None) -> float:
     """Run the cheat-sheet's program as-is in a fresh Python and read the seconds it prints."""
-    out = subprocess.run([sys.executable, str(HERE / "cheatsheet" / SCRIPTS[model]), str(n)],
-                         capture_output=True, text=True, check=True).stdout
+    program = [str(HERE / "cheatsheet" / SCRIPTS[model]), str(n)]
+    prefix = [] if start_method is None else ["-c", WITH_START_METHOD, start_method]
+    out = subprocess.run([sys.executable, *prefix, *program], capture_output=True, text=True, check=True).stdout
     return float(re.search(r"took ([0-9.e-]+) seconds", out).group(1))
 
 
-def conclib_seconds(model: str, n: int) -> float:
+def conclib_seconds(model: str, n: int, start_method: str | None = None) -> float:
     """``conclib.run(model, countdown, [n, n])`` in a fresh Python, like the script: its ``elapsed``."""
-    code = f"import conclib; print(conclib.run({model!r}, conclib.countdown, [{n}, {n}]).elapsed)"
+    code = (f"import conclib; print(conclib.run({model!r}, conclib.countdown, [{n}, {n}], "
+            f"start_method={start_method!r}).elapsed)")
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
@@ -60,10 +72,20 @@ def _report(name: str, ratios: list[float]) -> dict:
 
 
 def fidelity(n: int, repeat: int) -> dict:
-    """conclib.run(model, countdown, [n, n]) against the cheat-sheet's program, both in a fresh Python."""
-    return {model: _report(f"fidelity  {model:<10} conclib/script",
-                           _abba(partial(script_seconds, model, n), partial(conclib_seconds, model, n), repeat))
-            for model in SCRIPTS}
+    """conclib.run(model, countdown, [n, n]) against the cheat-sheet's program, both in a fresh Python.
+
+    ``processes`` is conclib's default start method against the program as published;
+    ``processes (fork)`` etc. are both sides with that start method.
+    """
+    variants = [(model, None) for model in SCRIPTS]
+    variants += [("processes", method) for method in multiprocessing.get_all_start_methods()]
+    out = {}
+    for model, method in variants:
+        name = model + (f" ({method})" if method else "")
+        out[name] = _report(f"fidelity  {name:<24} conclib/script",
+                            _abba(partial(script_seconds, model, n, method),
+                                  partial(conclib_seconds, model, n, method), repeat))
+    return out
 
 
 def _timed(task: Callable[[int], None], n: int) -> float:
