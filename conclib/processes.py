@@ -67,7 +67,6 @@ class Outbox:
     def run_job(self, task: Callable[..., Any], i: int, args: tuple[Any, ...]) -> None:
         """In the worker process: run the job, put its outcome in the queue."""
         if self.stderr_out:
-            sys.stderr.flush()
             os.dup2(self.stderr_out[i].fileno(), 2)
         try:
             outcome = run_job(task, i, args, self.control, clock=time.process_time)
@@ -132,8 +131,7 @@ class Outbox:
                     self.stderr_open.remove(pipe)
                     continue
                 self.stderr_seen[i] = (self.stderr_seen[i] + data)[-16384:]
-                sys.stderr.write(data.decode(errors="replace"))
-                sys.stderr.flush()
+                os.write(2, data)  # where the worker's stderr went before: a terminal, or Jupyter's capture
 
     def _died(self, i: int, p: Any) -> ChildProcessError:
         """The error for a worker that ended before it reported: why, what it wrote, what to do."""
@@ -334,13 +332,11 @@ def _stderr_on(pipes: list[Any], i: int) -> Iterator[None]:
         yield
         return
     with _STDERR_LOCK:
-        sys.stderr.flush()
         saved = os.dup(2)
         os.dup2(pipes[i].fileno(), 2)
         try:
             yield
         finally:
-            sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
 
