@@ -4,6 +4,11 @@ Run on an otherwise idle machine: ``python benchmarks/core.py [--n N] [--repeat 
 Every comparison takes pairs in alternating order (A B, B A, ...) and reports the
 median ratio, so a slow drift of a shared machine favours neither side; the
 fidelity runs put conclib and the cheat-sheet's programs each in a fresh Python. Results: benchmarks/results/core.json.
+
+The processes model is measured once per start method, each against the cheat-sheet's
+program run with that same start method (``multiprocessing.set_start_method`` before the
+program runs, the program itself unchanged), and once with conclib's default against the
+program as published (which uses the platform's default).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import gc
 import json
 import multiprocessing
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,16 +34,23 @@ SCRIPTS = {"sequential": "sequential_countdown.py", "threads": "threads_countdow
            "processes": "processes_countdown.py"}
 
 
-def script_seconds(model: str, n: int) -> float:
+#: Runs a program as ``__main__`` after choosing the start method (the program is not changed).
+WITH_START_METHOD = ("import multiprocessing, runpy, sys; multiprocessing.set_start_method(sys.argv[1]); "
+                     "sys.argv = sys.argv[2:]; runpy.run_path(sys.argv[0], run_name='__main__')")
+
+
+def script_seconds(model: str, n: int, start_method: str | None = None) -> float:
     """Run the cheat-sheet's program as-is in a fresh Python and read the seconds it prints."""
-    out = subprocess.run([sys.executable, str(HERE / "cheatsheet" / SCRIPTS[model]), str(n)],
-                         capture_output=True, text=True, check=True).stdout
+    program = [str(HERE / "cheatsheet" / SCRIPTS[model]), str(n)]
+    prefix = [] if start_method is None else ["-c", WITH_START_METHOD, start_method]
+    out = subprocess.run([sys.executable, *prefix, *program], capture_output=True, text=True, check=True).stdout
     return float(re.search(r"took ([0-9.e-]+) seconds", out).group(1))
 
 
-def conclib_seconds(model: str, n: int) -> float:
+def conclib_seconds(model: str, n: int, start_method: str | None = None) -> float:
     """``conclib.run(model, countdown, [n, n])`` in a fresh Python, like the script: its ``elapsed``."""
-    code = f"import conclib; print(conclib.run({model!r}, conclib.countdown, [{n}, {n}]).elapsed)"
+    code = (f"import conclib; print(conclib.run({model!r}, conclib.countdown, [{n}, {n}], "
+            f"start_method={start_method!r}).elapsed)")
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
@@ -59,11 +72,64 @@ def _report(name: str, ratios: list[float]) -> dict:
     return {"median_ratio": statistics.median(ratios), "ratios": ratios}
 
 
-def fidelity(n: int, repeat: int) -> dict:
-    """conclib.run(model, countdown, [n, n]) against the cheat-sheet's program, both in a fresh Python."""
-    return {model: _report(f"fidelity  {model:<10} conclib/script",
-                           _abba(partial(script_seconds, model, n), partial(conclib_seconds, model, n), repeat))
-            for model in SCRIPTS}
+def _children_cpu() -> float:
+    """CPU seconds used so far by the finished child processes of this one (and theirs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _counting_cpu(measure: Callable[[], float], cpus: list[float]) -> Callable[[], float]:
+    """``measure`` that also appends the CPU seconds its fresh Python (and its workers) used."""
+    def counted() -> float:
+        before = _children_cpu()
+        seconds = measure()
+        cpus.append(_children_cpu() - before)
+        return seconds
+    return counted
+
+
+def _fidelity_pair(name: str, model: str, n: int, method: str | None, repeat: int) -> dict:
+    """Wall-time ratios as the cheat-sheet measures them, and CPU-time ratios of the whole process
+    trees with their start-up (n=0) subtracted: on a busy machine CPU time is the steadier figure.
+
+    The CPU time of forkserver workers cannot be counted this way (the fork server, their
+    parent, is never waited for), so only runs where neither side uses forkserver get it.
+    """
+    methods = {method or multiprocessing.get_start_method(), method or conclib.default_start_method()}
+    if model == "processes" and "forkserver" in methods:
+        return _report(f"fidelity  {name:<24} conclib/script",
+                       _abba(partial(script_seconds, model, n, method), partial(conclib_seconds, model, n, method),
+                             repeat))
+    zero: dict[str, list[float]] = {"script": [], "conclib": []}
+    for _ in range(3):
+        _counting_cpu(partial(script_seconds, model, 0, method), zero["script"])()
+        _counting_cpu(partial(conclib_seconds, model, 0, method), zero["conclib"])()
+    script, lib = partial(script_seconds, model, n, method), partial(conclib_seconds, model, n, method)
+    cpu: dict[str, list[float]] = {"script": [], "conclib": []}
+    out = _report(f"fidelity  {name:<24} conclib/script",
+                  _abba(_counting_cpu(script, cpu["script"]), _counting_cpu(lib, cpu["conclib"]), repeat))
+    base = {side: statistics.median(values) for side, values in zero.items()}
+    pairs = zip(cpu["script"], cpu["conclib"], strict=True)
+    cpu_ratios = [(b - base["conclib"]) / (a - base["script"]) for a, b in pairs]
+    out["cpu"] = _report(f"  cpu     {name:<24} conclib/script", cpu_ratios)
+    out["startup_cpu"] = base
+    return out
+
+
+def fidelity(n: int, repeat: int, models: list[str]) -> dict:
+    """conclib.run(model, countdown, [n, n]) against the cheat-sheet's program, both in a fresh Python.
+
+    ``processes`` is conclib's default start method against the program as published;
+    ``processes (fork)`` etc. are both sides with that start method.
+    """
+    variants = [(model, None) for model in SCRIPTS if model in models]
+    if "processes" in models:
+        variants += [("processes", method) for method in multiprocessing.get_all_start_methods()]
+    out = {}
+    for model, method in variants:
+        name = model + (f" ({method})" if method else "")
+        out[name] = _fidelity_pair(name, model, n, method, repeat)
+    return out
 
 
 def _timed(task: Callable[[int], None], n: int) -> float:
@@ -98,11 +164,19 @@ def main() -> None:
     p.add_argument("--n", type=int, default=conclib.course.CHEATSHEET_N,
                    help="countdown per job (default: the cheat-sheet's)")
     p.add_argument("--repeat", type=int, default=5, help="pairs per comparison (default: %(default)s)")
+    p.add_argument("--models", default=",".join(SCRIPTS),
+                   help="fidelity only for these models (default: %(default)s); processes is measured "
+                        "per start method")
+    p.add_argument("--fidelity-only", action="store_true", help="skip the overhead and fixed-cost measurements")
     p.add_argument("--out", type=Path, default=HERE / "results" / "core.json")
     args = p.parse_args()
+    models = [m.strip() for m in args.models.split(",")]
+    if unknown := set(models) - set(SCRIPTS):
+        p.error(f"--models: {sorted(unknown)} not among {list(SCRIPTS)}")
     results = {"n": args.n, "repeat": args.repeat, "machine": conclib.machine_info(),
-               "fidelity": fidelity(args.n, args.repeat), "overhead": overhead(args.n, args.repeat),
-               "fixed_costs": fixed_costs(max(args.repeat, 10))}
+               "fidelity": fidelity(args.n, args.repeat, models)}
+    if not args.fidelity_only:
+        results |= {"overhead": overhead(args.n, args.repeat), "fixed_costs": fixed_costs(max(args.repeat, 10))}
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {args.out}")

@@ -6,7 +6,7 @@
     >>> conclib.set_language("ru")  # messages, checks and plots in Russian (English is the default)
 """
 
-from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
+from ._base import MODELS, JobRecord, JobStopped, Probe, Run, StillRunningWarning, current_probe, task_info
 from .course import problem_size, scale
 from .i18n import set_language
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
@@ -45,6 +45,7 @@ __all__ = [
     "Observer",
     "Probe",
     "Run",
+    "StillRunningWarning",
     "arun",
     "compare",
     "countdown",

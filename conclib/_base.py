@@ -31,13 +31,18 @@ MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio") + (
     ("interpreters",) if sys.version_info >= (3, 14) and importlib.util.find_spec("concurrent.interpreters")
     else ())  # subinterpreters: CPython 3.14+ (PEP 734)
 
-#: How one job ended: it returned, it raised, or it was asked to stop (or killed) first.
-JobStatus = Literal["ok", "failed", "stopped"]
+#: How one job ended: it returned, it raised, or it was asked to stop (or killed) first; or it could not
+#: be stopped and still computes (``running``: a thread or a coroutine that never looks at the stop flag).
+JobStatus = Literal["ok", "failed", "stopped", "running"]
 #: How a whole run ended: as a job (``failed``: a job raised), or cut short by a timeout or Ctrl+C.
 RunStatus = Literal["ok", "failed", "stopped", "timeout", "interrupted"]
 
 class JobStopped(Exception):
     """Raised inside a job when the run was asked to stop (interrupt, timeout, failure)."""
+
+
+class StillRunningWarning(RuntimeWarning):
+    """Jobs of an earlier run could not be stopped and still compute in threads of this process."""
 
 
 # --------------------------------------------------------------------------- records
@@ -179,6 +184,9 @@ class Control:
             self.fractions = context.RawArray("d", n_jobs)
             self.stop_flag = context.RawValue("b", 0)
         self.kill_hooks: list[Callable[[], None]] = []
+        # Jobs of this process that have started and not ended, and those that ended (see JobScope).
+        self.running: dict[int, JobScope] = {}
+        self.ended: dict[int, Outcome] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # Only the shared memory travels to a worker process, and the language the worker speaks.
@@ -186,7 +194,7 @@ class Control:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         i18n.set_language(state.pop("language", i18n.DEFAULT_LANGUAGE))
-        self.__dict__.update(state, context=None, kill_hooks=[])
+        self.__dict__.update(state, context=None, kill_hooks=[], running={}, ended={})
 
     @property
     def stopping(self) -> bool:
@@ -290,7 +298,9 @@ class JobScope:
 
     def __enter__(self) -> JobScope:
         self._token = _current_probe.set(self.probe)
+        self.thread, self.thread_cpu0 = threading.current_thread(), time.thread_time()
         self.start, self.cpu0 = time.perf_counter(), self.clock()
+        self.control.running[self.job] = self
         return self
 
     def raise_if_stopping(self) -> None:
@@ -301,6 +311,7 @@ class JobScope:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
         end, cpu = time.perf_counter(), self.clock() - self.cpu0
         _current_probe.reset(self._token)
+        self.control.running.pop(self.job, None)
         status: JobStatus
         if exc is None:
             status, error = "ok", None
@@ -318,7 +329,7 @@ class JobScope:
             start=self.start, end=end, cpu=cpu, total=probe.total, samples=tuple(probe.samples),
             status=status, error=None if error is None else f"{type(error).__name__}: {error}",
         )
-        self.outcome = Outcome(record, error)
+        self.outcome = self.control.ended[self.job] = Outcome(record, error)
         return True
 
 

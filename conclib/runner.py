@@ -38,11 +38,14 @@ public functions are a third of it, and the session's steps read best side by si
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import inspect
+import os
 import statistics
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -51,9 +54,12 @@ from ._base import (
     MODELS,
     Control,
     Executor,
+    JobRecord,
+    JobScope,
     Outcome,
     Run,
     RunStatus,
+    StillRunningWarning,
     python_note,
     task_name,
     validate_jobs,
@@ -83,7 +89,10 @@ __all__ = [
 
 POLL = 0.05  # seconds between two looks at the running jobs
 REDRAW = 0.25  # seconds between two progress updates sent to an observer
-GRACE = 1.0  # seconds a job gets to stop by itself before its worker is killed
+GRACE = 0.5  # seconds a job gets to stop by itself before its worker is killed; as long again after that
+
+#: Conductor threads of earlier runs that could not be stopped, and what they still run.
+_left_running: list[tuple[threading.Event, str]] = []
 
 _EXECUTORS: dict[str, Executor] = {"sequential": sequential.execute, "threads": threads.execute,
                                    "processes": processes.execute, "asyncio": coroutines.execute,
@@ -159,10 +168,15 @@ class _Session:
         self.outcomes: list[Outcome] = []
         self.crash: BaseException | None = None
         self.conductor: threading.Thread | None = None
+        # Set when the conductor is done. Not Thread.join(): on Python 3.11 and 3.12 a
+        # KeyboardInterrupt inside join() can leave a running thread marked as stopped.
+        self.done = threading.Event()
+        self.left_running: list[int] = []  # jobs that could not be stopped and still compute
         self.machine: dict[str, Any] = {}
         self.t0 = self.t1 = time.perf_counter()
 
     def start(self) -> None:
+        _warn_left_running()
         self.machine = machine_info()
         if self.observer is not None:
             self.observer.start(self.model, len(self.jobs))
@@ -178,6 +192,7 @@ class _Session:
         except BaseException as exc:  # handed to the caller's thread in result()
             self.crash = exc
         self.t1 = time.perf_counter()
+        self.done.set()
 
     def poll(self) -> bool:
         """Check the deadline, feed the observer; True while the jobs are still running."""
@@ -187,28 +202,69 @@ class _Session:
         if self.observer is not None and now >= self.next_draw:
             self.observer.update(now - self.t0, list(self.control.fractions))
             self.next_draw = now + REDRAW
-        return self.conductor is not None and self.conductor.is_alive()
+        return self.conductor is not None and not self.done.is_set() and not self.left_running
 
     def wait(self, seconds: float) -> None:
-        if self.conductor is not None:
-            self.conductor.join(seconds)
+        self.done.wait(seconds)
 
     def stop(self, status: RunStatus) -> None:
-        """Ask the jobs to stop; kill the workers that have not stopped after GRACE seconds."""
+        """Ask the jobs to stop; kill the workers that have not stopped after GRACE seconds.
+
+        What still runs GRACE seconds after that is left running: threads cannot be
+        killed, and a coroutine that never awaits cannot be cancelled. The call returns
+        anyway, the Run marks those jobs "running", and the next run warns about them.
+        """
         self.status = status
         self.control.stop()
         if self.conductor is None:  # interrupted before anything started
             return
-        self.conductor.join(GRACE)
-        if self.conductor.is_alive():
+        if not self.done.wait(GRACE) and self.control.kill_hooks:  # threads have none: they cannot be killed
             self.control.kill()
-            self.conductor.join(GRACE)
-        if self.conductor.is_alive():  # threads running code that never checks the stop flag
+            self.done.wait(GRACE)
+        if not self.done.is_set():  # code that never checks the stop flag
             self.t1 = time.perf_counter()
+            self.left_running = sorted(self.control.running) or [
+                i for i in range(len(self.jobs)) if i not in self.control.ended]
+            _left_running.append((self.done, f"job(s) {_numbers(self.left_running)} of a "
+                                                  f"{self.model!r} run of {task_name(self.task)}"))
+
+    def left_running_note(self) -> str:
+        """Why the jobs in ``left_running`` go on, and what to do about it."""
+        where = {"asyncio": "hold the event loop's thread (a plain function, or a coroutine that "
+                            "never awaits, cannot be cancelled)",
+                 "processes": "their worker processes did not end when they were killed",
+                 }.get(self.model, "run in threads of this process, and a thread cannot be killed in Python")
+        return (f"job(s) {_numbers(self.left_running)} could not be stopped: they run code that never "
+                f"checks the stop flag (like conclib.countdown) and {where}. They go on computing in "
+                f"the background until they end, and slow down what runs meanwhile. Tasks that take "
+                f"progress samples (conclib.countdown_sampled) stop at once; worker processes can be killed.")
+
+    def _records(self) -> list[JobRecord]:
+        """Every job's record: from the model, or (if it was left running) as far as it got."""
+        if not self.left_running:
+            return [o.record for o in self.outcomes]
+        now, ended, running = time.perf_counter(), dict(self.control.ended), dict(self.control.running)
+        records = []
+        for i, args in enumerate(self.jobs):
+            if i in ended:
+                records.append(ended[i].record)
+            elif i in running:
+                records.append(_running_record(running[i], now))
+            else:  # not started; it will see the stop flag when it does
+                records.append(JobRecord(job=i, args=args, pid=0, thread_id=0, start=now, end=now,
+                                         cpu=0.0, status="stopped"))
+        return records
+
+    def interrupted(self, exc: BaseException) -> None:
+        """The stop button: stop the jobs, draw the last frame, say what could not be stopped."""
+        self.stop("interrupted")
+        exc.run = self.finish()  # type: ignore[attr-defined]
+        if self.left_running:
+            python_note(exc, self.left_running_note())
 
     def finish(self) -> Run:
         """The Run as far as it got; the observer draws its final frame from it."""
-        records = [o.record for o in self.outcomes]
+        records = self._records()
         failed = any(o.error is not None for o in self.outcomes)
         status = "failed" if failed and self.status == "ok" else self.status
         run = Run(model=self.model, task=task_name(self.task), jobs=_label(self.model, records),
@@ -220,6 +276,8 @@ class _Session:
 
     def result(self) -> Run:
         """The Run; raises the first job error or a TimeoutError."""
+        if self.conductor is not None and not self.left_running:
+            self.conductor.join()  # it is done: this takes no time
         run = self.finish()
         errors = sorted((o for o in self.outcomes if o.error is not None), key=lambda o: o.record.end)
         if self.crash is not None:
@@ -234,11 +292,39 @@ class _Session:
             exc.run = run  # type: ignore[attr-defined]
             raise exc
         if self.status == "timeout":
+            stopped = self.left_running_note() if self.left_running else "the jobs were stopped"
             exc = TimeoutError(f"timeout={self.timeout!r} s passed before the {len(self.jobs)} job(s) "
-                               f"finished under the {self.model!r} model; the jobs were stopped")
+                               f"finished under the {self.model!r} model; {stopped}")
             exc.run = run  # type: ignore[attr-defined]
             raise exc
         return run
+
+
+def _numbers(jobs: Sequence[int]) -> str:
+    return ", ".join(map(str, jobs))
+
+
+def _running_record(scope: JobScope, now: float) -> JobRecord:
+    """A job still computing: its samples so far, and its thread's CPU time where the OS tells it."""
+    cpu = 0.0
+    if hasattr(time, "pthread_getcpuclockid") and scope.thread.ident is not None:
+        with contextlib.suppress(OSError):  # the thread may have ended just now
+            clock = time.pthread_getcpuclockid(scope.thread.ident)
+            cpu = time.clock_gettime(clock) - scope.thread_cpu0
+    return JobRecord(job=scope.job, args=scope.args, pid=os.getpid(), thread_id=scope.thread.native_id or 0,
+                     start=scope.start, end=now, cpu=cpu, total=scope.probe.total,
+                     samples=tuple(scope.probe.samples), status="running")
+
+
+def _warn_left_running() -> None:
+    """Warn once about the jobs of earlier runs that still compute in this process."""
+    alive = [what for done, what in _left_running if not done.is_set()]
+    _left_running.clear()
+    if alive:
+        warnings.warn(StillRunningWarning(
+            f"{'; '.join(alive)} could not be stopped and still compute in threads of this process: "
+            f"they take CPU time from this run and slow down what it measures. Wait for them to end, "
+            f"or restart the kernel (Python) to measure on a quiet machine."), stacklevel=4)
 
 
 def _label(model: str, records: Iterable[Any]) -> tuple[Any, ...]:
@@ -297,9 +383,8 @@ def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: i
         session.start()
         while session.poll():
             session.wait(POLL)
-    except KeyboardInterrupt:
-        session.stop("interrupted")
-        session.finish()
+    except KeyboardInterrupt as exc:
+        session.interrupted(exc)
         raise
     return session.result()
 
@@ -313,9 +398,8 @@ async def arun(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, wor
         session.start()
         while session.poll():
             await asyncio.sleep(POLL)
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        session.stop("interrupted")
-        session.finish()
+    except (KeyboardInterrupt, asyncio.CancelledError) as exc:
+        session.interrupted(exc)
         raise
     return session.result()
 

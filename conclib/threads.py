@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,21 +15,35 @@ __all__ = ["execute"]
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
             workers: int | None = None) -> list[Outcome]:
-    """Run the jobs in threads of this process; they share its memory and its GIL."""
-    outcomes: list[Outcome] = []
-
-    def work(i: int, args: tuple[Any, ...]) -> None:
-        outcomes.append(run_job(task, i, args, control))  # list.append is thread-safe
-
+    """Run the jobs in threads of this process: they share its memory and its GIL."""
     if workers is None:
-        threads = [threading.Thread(target=work, args=(i, args), name=f"job-{i}", daemon=True)
-                   for i, args in enumerate(jobs)]
-        for t in threads:
-            t.start()
+        outbox = Outbox(jobs, control)
+        runners = [threading.Thread(target=outbox.run_job, args=(task, i, args),
+                   name=f"conclib-job-{i}", daemon=True) for i, args in enumerate(jobs)]
+        for runner in runners:
+            outbox.start(runner)
+        return outbox.collect(runners)
+    with ThreadPoolExecutor(workers, thread_name_prefix="conclib-worker") as pool:
+        futures = [pool.submit(run_job, task, i, args, control) for i, args in enumerate(jobs)]
+        return [future.result() for future in futures]
+
+
+class Outbox:
+    """Where the threads leave their outcomes: a queue in the memory they share."""
+
+    def __init__(self, jobs: Sequence[tuple[Any, ...]], control: Control) -> None:
+        self.control = control
+        self.queue: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+
+    def run_job(self, task: Callable[..., Any], i: int, args: tuple[Any, ...]) -> None:
+        self.queue.put(run_job(task, i, args, self.control))
+
+    def start(self, t: threading.Thread) -> None:
+        t.start()
+
+    def collect(self, threads: list[threading.Thread]) -> list[Outcome]:
+        """Wait for every thread, then return the outcomes in job order."""
         for t in threads:
             t.join()
-    else:
-        with ThreadPoolExecutor(workers, thread_name_prefix="conclib-worker") as pool:
-            for future in [pool.submit(work, i, args) for i, args in enumerate(jobs)]:
-                future.result()
-    return sorted(outcomes, key=lambda o: o.record.job)
+        outcomes = [self.queue.get() for _ in range(self.queue.qsize())]
+        return sorted(outcomes, key=lambda o: o.record.job)

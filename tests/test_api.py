@@ -15,6 +15,7 @@ EXPECTED_API = {
     "countdown_blocking", "countdown_cooperative", "countdown_sampled", "current_probe",
     "default_start_method", "fail_after", "io_wait", "io_wait_async", "machine_info", "measure",
     "parallel_capacity", "problem_size", "run", "scale", "set_language", "summarize", "task_info", "usable_cpus",
+    "StillRunningWarning",
 }
 
 

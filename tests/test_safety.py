@@ -105,7 +105,7 @@ def test_timeout_in_a_pool_of_processes() -> None:
 
 
 def test_a_worker_process_that_dies_is_reported_not_awaited() -> None:
-    with pytest.raises(ChildProcessError, match="job 0 exited with code 3"):
+    with pytest.raises(ChildProcessError, match=r"job 0 \(args \(3,\)\) exited with code 3"):
         conclib.run("processes", _exit, [3], timeout=20)
 
 
