@@ -76,7 +76,7 @@ async def concurrent(main: Any, limit: float = 10.0) -> Verdict:
     start = time.perf_counter()
     try:
         result = await asyncio.wait_for(main(), limit)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return wrong(f"main() was still running after {limit:.0f} s; the downloads take "
                      f"{sum(PAGES.values()):.1f} s even one after the other. Is something waiting forever?")
     except RuntimeError as exc:
