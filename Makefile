@@ -1,5 +1,5 @@
 # The course's commands. `make lab` opens it; `make test` runs every test.
-# Both create .venv (with the Python that runs `python3`, 3.10 or newer) when it is missing.
+# Both create .venv (with the Python that runs `python3`, 3.11 or newer) when it is missing.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -37,8 +37,18 @@ test-spawn: $(STAMP)  ## the same under the spawn start method (macOS and Window
 test-browser: $(STAMP)  ## every notebook in JupyterLab, in headless Chromium
 	$(PYTEST) -m browser tests/browser
 
-test-all: $(STAMP)  ## the library tests on every Python 3.10+ found (nox; missing ones are skipped)
+# Python 3.14 and 3.15: when they are not installed, on a Debian machine (as root) tools/sid-python.sh
+# runs them in a Debian sid chroot that it builds once (a few minutes); elsewhere they are skipped.
+NEW_PYTHONS ?= 3.14 3.15
+
+test-all: $(STAMP)  ## the library and every notebook on each CPython 3.11-3.15 found (nox), 3.14+ also via Debian
 	$(BIN)/nox --no-error-on-missing-interpreters -s tests
+	@for v in $(NEW_PYTHONS); do \
+	    if command -v python$$v >/dev/null 2>&1; then echo "python$$v: tested by nox above"; \
+	    elif tools/sid-python.sh available; then tools/sid-python.sh test $$v || exit 1; \
+	    else echo "python$$v: not installed, and no Debian chroot possible here (needs Linux, root, apt): skipped"; \
+	    fi; \
+	done
 
 demo: $(STAMP)  ## the cheat-sheet's experiment at its own size, from a terminal
 	$(BIN)/python -m conclib compare
