@@ -154,7 +154,12 @@ venv() {
     flock 9   # one build or install at a time
     setup
     local dir="/opt/venv-$1" want
-    want="$(sha256sum "$PROJECT/pyproject.toml" | cut -d' ' -f1)"
+    # installed again when what pip installs changes: the build system and the dependencies
+    want="$(chroot "$ROOT" "python$1" -c 'import json, sys, tomllib
+d = tomllib.load(sys.stdin.buffer)
+p = d.get("project", {})
+print(json.dumps([d.get("build-system"), p.get("dependencies"), p.get("optional-dependencies")]))' \
+        <"$PROJECT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
     if [[ "$(cat "$ROOT$dir/.installed" 2>/dev/null)" == "$want" ]]; then exec 9>&-; return; fi
     say "installing the course into a Python $1 venv in the chroot"
     rm -rf "${ROOT:?}$dir"
