@@ -8,7 +8,7 @@
 #
 #   tools/sid-python.sh available            exit 0 if this machine can build the chroot
 #   tools/sid-python.sh setup                build the chroot (once; later calls only refresh certificates)
-#   tools/sid-python.sh venv 3.14            a venv with the course installed (again when pyproject.toml changes)
+#   tools/sid-python.sh venv 3.14            a venv with the course installed (again when its dependencies change)
 #   tools/sid-python.sh run 3.14 CMD...      run CMD in the project directory with that venv active
 #   tools/sid-python.sh test 3.14            the library tests and every notebook, default start method and spawn
 #   tools/sid-python.sh shell 3.14           an interactive shell there
@@ -122,7 +122,8 @@ pip_dirs() {
 
 # Run a command in the chroot, in a private mount namespace (its mounts disappear when it ends).
 in_chroot() {
-    local env=(HOME=/root LANG=C.UTF-8 "PATH=${CHROOT_PATH:-/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin}")
+    local env=(HOME=/root LANG=C.UTF-8 "PATH=${CHROOT_VENV:+$CHROOT_VENV/bin:}/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+    [[ -n "${CHROOT_VENV:-}" ]] && env+=("VIRTUAL_ENV=$CHROOT_VENV")
     local name
     while IFS= read -r name; do
         env+=("$name=${!name}")
@@ -175,7 +176,7 @@ run() {
     local dir="/opt/venv-$1"
     shift
     (($#)) || die "run: which command? e.g. run 3.14 python -m pytest tests/test_models.py"
-    VIRTUAL_ENV="$dir" CHROOT_PATH="$dir/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin" in_chroot "$@"
+    CHROOT_VENV="$dir" in_chroot "$@"
 }
 
 # The same tests as noxfile.py's session: the library, then every notebook, default start method and spawn.
