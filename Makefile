@@ -37,13 +37,14 @@ test-spawn: $(STAMP)  ## the same under the spawn start method (macOS and Window
 test-browser: $(STAMP)  ## every notebook in JupyterLab, in headless Chromium
 	$(PYTEST) -m browser tests/browser
 
-# Python 3.14 and 3.15: when they are not installed, on a Debian machine (as root) tools/sid-python.sh
-# runs them in a Debian sid chroot that it builds once (a few minutes); elsewhere they are skipped.
-NEW_PYTHONS ?= 3.14 3.15
+# PYTHONS: the versions test-all runs. 3.14 and 3.15, when they are not installed, run on a Debian machine
+# (as root) in a Debian sid chroot that tools/sid-python.sh builds once (a few minutes); elsewhere they are skipped.
+PYTHONS     ?= 3.11 3.12 3.13 3.14 3.15
+NEW_PYTHONS := 3.14 3.15
 
 test-all: $(STAMP)  ## the library and every notebook on each CPython 3.11-3.15 found (nox), 3.14+ also via Debian
-	$(BIN)/nox --no-error-on-missing-interpreters -s tests
-	@for v in $(NEW_PYTHONS); do \
+	$(BIN)/nox --no-error-on-missing-interpreters -s tests -p $(PYTHONS)
+	@for v in $(filter $(NEW_PYTHONS),$(PYTHONS)); do \
 	    if command -v python$$v >/dev/null 2>&1; then echo "python$$v: tested by nox above"; \
 	    elif tools/sid-python.sh available; then tools/sid-python.sh test $$v || exit 1; \
 	    else echo "python$$v: not installed, and no Debian chroot possible here (needs Linux, root, apt): skipped"; \
