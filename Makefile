@@ -43,13 +43,15 @@ PYTHONS     ?= 3.11 3.12 3.13 3.14 3.15
 NEW_PYTHONS := 3.14 3.15
 
 test-all: $(STAMP)  ## the library and every notebook on each CPython 3.11-3.15 found (nox), 3.14+ also via Debian
-	$(BIN)/nox --no-error-on-missing-interpreters -s tests -p $(PYTHONS)
-	@for v in $(filter $(NEW_PYTHONS),$(PYTHONS)); do \
+	@status=0; \
+	$(BIN)/nox --no-error-on-missing-interpreters -s tests -p $(PYTHONS) || status=1; \
+	for v in $(filter $(NEW_PYTHONS),$(PYTHONS)); do \
 	    if command -v python$$v >/dev/null 2>&1; then echo "python$$v: tested by nox above"; \
-	    elif tools/sid-python.sh available; then tools/sid-python.sh test $$v || exit 1; \
+	    elif tools/sid-python.sh available; then tools/sid-python.sh test $$v || status=1; \
 	    else echo "python$$v: not installed, and no Debian chroot possible here (needs Linux, root, apt): skipped"; \
 	    fi; \
-	done
+	done; \
+	exit $$status
 
 demo: $(STAMP)  ## the cheat-sheet's experiment at its own size, from a terminal
 	$(BIN)/python -m conclib compare

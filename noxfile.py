@@ -6,6 +6,7 @@ The library tests, then every notebook at quick size under the default start met
 """
 
 import nox
+from nox.command import CommandFailed
 
 nox.options.error_on_missing_interpreters = False
 
@@ -22,6 +23,16 @@ def tests(session: nox.Session) -> None:
     if session.posargs:
         session.run(*PYTEST, *session.posargs)
         return
-    session.run(*PYTEST, *LIBRARY)
-    session.run(*PYTEST, *NOTEBOOKS, env={"CONCLIB_SCALE": "quick"})
-    session.run(*PYTEST, *NOTEBOOKS, env={"CONCLIB_SCALE": "quick", "CONCLIB_START_METHOD": "spawn"})
+    steps = {
+        "library tests": (LIBRARY, {}),
+        "notebooks": (NOTEBOOKS, {"CONCLIB_SCALE": "quick"}),
+        "notebooks under spawn": (NOTEBOOKS, {"CONCLIB_SCALE": "quick", "CONCLIB_START_METHOD": "spawn"}),
+    }
+    failed = []
+    for name, (args, env) in steps.items():  # all three run, so one failure does not hide another
+        try:
+            session.run(*PYTEST, *args, env=env)
+        except CommandFailed:
+            failed.append(name)
+    if failed:
+        session.error(f"failed on Python {session.python}: {', '.join(failed)}")

@@ -180,12 +180,15 @@ run() {
 }
 
 # The same tests as noxfile.py's session: the library, then every notebook, default start method and spawn.
+# All three run, so one failure does not hide another.
 test_all() {
-    local v=$1 pytest=(python -m pytest -p no:cacheprovider)
+    local v=$1 pytest=(python -m pytest -p no:cacheprovider) failed=()
     run "$v" python -VV
-    run "$v" "${pytest[@]}" tests --ignore=tests/browser
-    CONCLIB_SCALE=quick run "$v" "${pytest[@]}" --nbval-lax --nbval-current-env notebooks
-    CONCLIB_START_METHOD=spawn CONCLIB_SCALE=quick run "$v" "${pytest[@]}" --nbval-lax --nbval-current-env notebooks
+    run "$v" "${pytest[@]}" tests --ignore=tests/browser || failed+=("library tests")
+    CONCLIB_SCALE=quick run "$v" "${pytest[@]}" --nbval-lax --nbval-current-env notebooks || failed+=("notebooks")
+    CONCLIB_START_METHOD=spawn CONCLIB_SCALE=quick run "$v" "${pytest[@]}" --nbval-lax --nbval-current-env notebooks ||
+        failed+=("notebooks under spawn")
+    ((${#failed[@]} == 0)) || die "failed on Python $v: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')"
 }
 
 case "${1:-}" in
