@@ -430,8 +430,5 @@ def validate_task_args(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]
 
 
 def python_note(exc: BaseException, note: str) -> None:
-    """``exc.add_note(note)`` on Python 3.11+, the same attribute on 3.10."""
-    if sys.version_info >= (3, 11):
-        exc.add_note(note)
-    else:  # pragma: no cover - Python 3.10
-        exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
+    """``exc.add_note(note)``: Python prints the note under the traceback."""
+    exc.add_note(note)

@@ -166,7 +166,7 @@ async def fetch_async(url: str, timeout: float = 10.0) -> bytes:
             if not 200 <= response.status < 300:
                 raise HTTPStatusError(url, response.status)
             body = await response.read()
-    except (asyncio.TimeoutError, TimeoutError) as exc:
+    except TimeoutError as exc:
         raise _network_error(url, timeout, exc) from exc
     except (aiohttp.ClientError, OSError) as exc:
         raise _network_error(url, timeout, exc) from exc

@@ -22,7 +22,8 @@ from typing import Any
 
 from ._base import Control, JobRecord, Outcome, run_job, task_name
 
-__all__ = ["execute", "validate_task"]
+__all__ = ["Outbox", "Pool", "execute", "lost", "picklable", "quiet_fork", "run_job_in_pool", "terminate",
+           "validate_main_guard", "validate_task"]
 
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,

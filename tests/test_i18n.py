@@ -140,10 +140,7 @@ def test_messages_are_literals_that_babel_can_extract() -> None:
 
 
 def test_the_wheel_ships_the_catalogues() -> None:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        tomllib = pytest.importorskip("tomli")
+    import tomllib
     from fnmatch import fnmatch
 
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["conclib"]

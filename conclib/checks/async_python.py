@@ -98,7 +98,7 @@ def _run_bounded(make: Callable[[], Awaitable[Any]], limit: float) -> _Outcome:
             warnings.simplefilter("always", RuntimeWarning)
             try:
                 outcome.value = loop.run_until_complete(bounded())
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 outcome.timed_out = True
             except BaseException as exc:  # noqa: BLE001 - the learner's code may raise anything
                 outcome.error = f"{type(exc).__name__}: {exc}"

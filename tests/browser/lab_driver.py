@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -325,7 +325,7 @@ def run_notebook(lab: Lab, context: Any, path: str, shots: Path, timeout: float 
             state = lab.api(kernel)
             if state["execution_state"] == "dead":
                 raise RuntimeError(f"the kernel of {path} died during Run All")
-            quiet = datetime.now(timezone.utc) - datetime.fromisoformat(state["last_activity"].replace("Z", "+00:00"))
+            quiet = datetime.now(UTC) - datetime.fromisoformat(state["last_activity"].replace("Z", "+00:00"))
             return not busy and state["execution_state"] == "idle" and quiet.total_seconds() > QUIET
 
         wait_for(finished, timeout, f"Run All in {path} to finish", every=0.25)
