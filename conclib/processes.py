@@ -1,4 +1,21 @@
-"""Processes: one ``multiprocessing.Process`` per job (as in the cheat-sheet), or a process pool."""
+"""Processes: one ``multiprocessing.Process`` per job (as in the cheat-sheet), or a process pool.
+
+Diff ``execute`` against ``threads.execute``: it is the same shape. What processes need and
+threads do not sits below it::
+
+    caller's process                                  worker process (one per job)
+    ----------------                                  ----------------------------
+    execute  --- task, args, Control (pickled) --->   run_job(task, i, args, control)
+    Outbox.collect  <--- Outcome (pickled) ---------  results queue
+                    <--- stderr lines (pipe) -------  what the worker writes to stderr
+    Control.fractions, Control.stop_flag  <========>  shared memory: progress and the stop request
+    kill hook: terminate()  ---- SIGTERM --------->   a worker that did not stop in time
+
+It is longer than 300 lines: the plumbing (collecting outcomes, passing on and keeping the
+workers' stderr, naming why a worker died, killing, quieting fork warnings, checking that the
+task can be sent and that a script has its main guard) belongs to processes alone, and each
+piece is short.
+"""
 
 from __future__ import annotations
 

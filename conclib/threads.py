@@ -10,7 +10,7 @@ from typing import Any
 
 from ._base import Control, Outcome, run_job
 
-__all__ = ["execute"]
+__all__ = ["Outbox", "execute"]
 
 
 def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: Control,
