@@ -1,11 +1,11 @@
-"""conclib: the cheat-sheet's tasks under four execution models, measured and drawn.
+"""conclib: the cheat-sheet's tasks under four execution models, measured and drawn (and on a Dask cluster).
 
     >>> import conclib
     >>> run = conclib.run("threads", conclib.countdown, [1_000_000] * 2)
     >>> run.to_frame()          # one row per job: worker, pid, thread id, start, end, CPU
 """
 
-from ._base import MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
+from ._base import ALL_MODELS, MODELS, JobRecord, JobStopped, Probe, Run, current_probe, task_info
 from .course import problem_size, scale
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
 from .runner import Observer, arun, compare, measure, run, summarize
@@ -32,6 +32,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "ALL_MODELS",
     "MODELS",
     "JobRecord",
     "JobStopped",

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio")
+#: Every model, also those that need more than this computer alone ("dask" starts or joins a cluster).
+ALL_MODELS: tuple[str, ...] = (*MODELS, "dask")
 
 class JobStopped(Exception):
     """Raised inside a job when the run was asked to stop (interrupt, timeout, failure)."""
@@ -319,11 +321,11 @@ def check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
 
 
 def check_model(model: Any) -> str:
-    if model in MODELS:
+    if model in ALL_MODELS:
         return str(model)
-    close = difflib.get_close_matches(str(model), MODELS, n=1, cutoff=0.4)
+    close = difflib.get_close_matches(str(model), ALL_MODELS, n=1, cutoff=0.4)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}.{hint}")
+    raise ValueError(f"model must be one of {', '.join(map(repr, ALL_MODELS))}; got {model!r}.{hint}")
 
 
 def check_workers(workers: Any) -> int | None:

@@ -11,7 +11,7 @@ import conclib
 from conclib import tasks
 
 EXPECTED_API = {
-    "MODELS", "JobRecord", "JobStopped", "Observer", "Probe", "Run", "arun", "compare", "countdown",
+    "ALL_MODELS", "MODELS", "JobRecord", "JobStopped", "Observer", "Probe", "Run", "arun", "compare", "countdown",
     "countdown_blocking", "countdown_cooperative", "countdown_sampled", "current_probe",
     "default_start_method", "fail_after", "io_wait", "io_wait_async", "machine_info", "measure",
     "parallel_capacity", "problem_size", "run", "scale", "summarize", "task_info", "usable_cpus",
@@ -26,7 +26,8 @@ def test_all_is_the_public_api() -> None:
 
 
 def test_models() -> None:
-    assert conclib.MODELS == ("sequential", "threads", "processes", "asyncio")
+    assert conclib.MODELS == ("sequential", "threads", "processes", "asyncio")  # this computer alone
+    assert conclib.ALL_MODELS == ("sequential", "threads", "processes", "asyncio", "dask")
 
 
 def test_countdown_is_the_cheat_sheets_loop() -> None:
