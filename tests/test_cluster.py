@@ -283,6 +283,25 @@ def test_the_local_cluster_closes_cleanly_when_python_exits(tmp_path: Path) -> N
     assert not any(psutil.pid_exists(p) for p in pids), "a worker process outlived the script"
 
 
+@pytest.mark.parametrize(("args", "words"), [
+    (["--cluster", "tcp://127.0.0.1:8786"], "--cluster is for the dask model; add it to --models"),
+    (["--models", "dask", "--cluster", "my-laptop"], "cluster must be a scheduler address"),
+    (["--models", "dask", "--cluster", "tcp://127.0.0.1:8786", "--workers", "2"], "workers=2 cannot be used"),
+])
+def test_the_cli_refuses_a_bad_cluster_in_one_line(args: list[str], words: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "conclib", "compare", "--n", "10", *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_cli_names_an_unreachable_scheduler() -> None:
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    result = subprocess.run([sys.executable, "-m", "conclib", "compare", "--n", "10", "--models", "dask",
+                             "--cluster", address], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and f"cannot reach a Dask scheduler at cluster='{address}'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_the_cli_compares_with_dask(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "conclib", "compare", "--n", "1000", "--repeat", "1",
                              "--models", "processes,dask"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
