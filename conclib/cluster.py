@@ -266,8 +266,9 @@ def _conduct(conn: _Connection, run_id: str, state: _RunState, task: Callable[..
              jobs: Sequence[tuple[Any, ...]], killed: threading.Event) -> list[Outcome]:
     client, control = conn.client, state.control
     here = _clock()
-    futures = {i: client.submit(_job_on_worker, task, i, args, run_id, len(jobs), key=key)
-               for key, i in state.keys.items() for args in [jobs[i]]}
+    n = len(jobs)
+    submitted = client.map(_job_on_worker, [task] * n, range(n), jobs, [run_id] * n, [n] * n, key=list(state.keys))
+    futures = dict(enumerate(submitted))
     outcomes: dict[int, Outcome] = {}
     stop_sent = 0.0  # when the stop flag was sent to the workers
     while len(outcomes) < len(jobs):
@@ -276,10 +277,14 @@ def _conduct(conn: _Connection, run_id: str, state: _RunState, task: Callable[..
         for i, worker in lost:  # its worker died: report it, never let Dask run it again
             outcomes[i] = _lost(i, jobs[i], worker, control)
             futures.pop(i).cancel()
-        for i, future in list(futures.items()):
-            if future.done():
-                outcomes[i] = _collect(future, i, jobs[i], here, control)
-                del futures[i]
+        done = [i for i, future in futures.items() if future.done()]
+        finished = [i for i in done if futures[i].status == "finished"]
+        for i, result in zip(finished, client.gather([futures[i] for i in finished]), strict=True):
+            outcomes[i] = _outcome(result, here, control)  # one round trip for all of them
+        for i in done:
+            if i not in outcomes:
+                outcomes[i] = _collect(futures[i], i, jobs[i], control)
+            del futures[i]
         if control.stopping and not stop_sent and not killed.is_set():
             stop_sent = time.perf_counter()
             client.run(_stop_run, run_id, on_error="ignore")
@@ -304,18 +309,21 @@ def _conduct(conn: _Connection, run_id: str, state: _RunState, task: Callable[..
     return [outcomes[i] for i in sorted(outcomes)]
 
 
-def _collect(future: Any, i: int, args: tuple[Any, ...], here: float, control: Control) -> Outcome:
-    """The job's Outcome, its times moved onto this process's clock."""
-    if future.status == "finished":
-        outcome, host, there = future.result()
-        shift = 0.0 if host == socket.gethostname() else there - here
-        rec = outcome.record
-        record = dataclasses.replace(rec, start=rec.start + shift, end=rec.end + shift,
-                                     samples=tuple((t + shift, done) for t, done in rec.samples))
-        if outcome.error is not None:
-            python_note(outcome.error, f"on the Dask worker {rec.worker} (pid {rec.pid})")
-            control.stop()  # one failure stops the other jobs
-        return Outcome(record, outcome.error)
+def _outcome(result: tuple[Outcome, str, float], here: float, control: Control) -> Outcome:
+    """The job's Outcome from its worker, its times moved onto this process's clock."""
+    outcome, host, there = result
+    shift = 0.0 if host == socket.gethostname() else there - here
+    rec = outcome.record
+    record = dataclasses.replace(rec, start=rec.start + shift, end=rec.end + shift,
+                                 samples=tuple((t + shift, done) for t, done in rec.samples))
+    if outcome.error is not None:
+        python_note(outcome.error, f"on the Dask worker {rec.worker} (pid {rec.pid})")
+        control.stop()  # one failure stops the other jobs
+    return Outcome(record, outcome.error)
+
+
+def _collect(future: Any, i: int, args: tuple[Any, ...], control: Control) -> Outcome:
+    """The Outcome of a job that Dask did not finish: cancelled, or an error of Dask's own."""
     if future.status == "cancelled" or control.stopping:
         return _lost(i, args, "", control)
     exc = future.exception()  # Dask itself failed: e.g. the task could not be loaded on the worker
