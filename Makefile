@@ -50,6 +50,7 @@ bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idl
 	$(BIN)/python benchmarks/core.py
 	$(BIN)/python benchmarks/live_overhead.py
 	$(BIN)/python benchmarks/io_requests.py
+	$(BIN)/python benchmarks/dask_cluster.py
 
 images: $(STAMP)  ## redraw docs/img from real runs (about 30 s)
 	$(BIN)/python docs/make_images.py
