@@ -70,6 +70,7 @@ bench: $(STAMP)  ## the benchmarks (minutes; the machine should be otherwise idl
 	$(BIN)/python benchmarks/core.py
 	$(BIN)/python benchmarks/live_overhead.py
 	$(BIN)/python benchmarks/io_requests.py
+	$(BIN)/python benchmarks/dask_cluster.py
 
 messages: $(STAMP)  ## conclib's messages: extract them, update the Russian catalogue, compile it (Babel)
 	mkdir -p build

@@ -1,4 +1,4 @@
-"""conclib: the cheat-sheet's tasks under four execution models, measured and drawn.
+"""conclib: the cheat-sheet's tasks under four execution models, measured and drawn (and on a Dask cluster).
 
     >>> import conclib
     >>> run = conclib.run("threads", conclib.countdown, [1_000_000] * 2)
@@ -6,7 +6,17 @@
     >>> conclib.set_language("ru")  # messages, checks and plots in Russian (English is the default)
 """
 
-from ._base import MODELS, JobRecord, JobStopped, Probe, Run, StillRunningWarning, current_probe, task_info
+from ._base import (
+    ALL_MODELS,
+    MODELS,
+    JobRecord,
+    JobStopped,
+    Probe,
+    Run,
+    StillRunningWarning,
+    current_probe,
+    task_info,
+)
 from .course import problem_size, scale
 from .i18n import set_language
 from .machine import default_start_method, machine_info, parallel_capacity, usable_cpus
@@ -39,6 +49,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "ALL_MODELS",
     "MODELS",
     "JobRecord",
     "JobStopped",

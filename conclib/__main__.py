@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import reading, tasks
-from ._base import MODELS, Run
+from ._base import ALL_MODELS, MODELS, Run
 from .course import CHEATSHEET_JOBS, CHEATSHEET_N, CHEATSHEET_SECONDS
 from .machine import START_METHOD_VARIABLE, machine_info
 from .runner import measure, summarize
@@ -109,11 +109,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=_positive, default=None,
                    help="pool size (default: one thread/process per job, as in the cheat-sheet)")
     c.add_argument("--models", default=",".join(MODELS),
-                   help="comma-separated models (default: %(default)s)")
+                   help=f"comma-separated models, of {','.join(ALL_MODELS)} (default: %(default)s)")
     c.add_argument("--task", choices=sorted(TASKS), default="countdown", help="the job (default: %(default)s)")
     c.add_argument("--repeat", type=_positive, default=3, help="runs per model (default: %(default)s)")
     c.add_argument("--start-method", choices=multiprocessing.get_all_start_methods(), default=None,
                    help=f"for processes (default: ${START_METHOD_VARIABLE}, else forkserver or spawn)")
+    c.add_argument("--cluster", metavar="ADDRESS", default=None,
+                   help="for the dask model: a scheduler address like tcp://192.168.1.10:8786 (default: "
+                        "$CONCLIB_DASK_ADDRESS, else a local cluster of one worker process per usable CPU)")
     c.add_argument("--timeout", type=float, default=None, help="seconds before a run is stopped")
     c.add_argument("--csv", metavar="PATH", help="also write the table to this CSV file")
     c.add_argument("--plot", metavar="PATH", help="also save the comparison plot to this PNG file")
@@ -128,15 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_info())
         return 0
     models = [m.strip() for m in args.models.split(",") if m.strip()]
+    if args.cluster is not None and "dask" not in models:
+        p.error(f"--cluster is for the dask model; add it to --models (got --models {args.models})")
     bar = _Bar(len(models) * args.repeat)
     try:
         runs = measure(models, TASKS[args.task], [args.n] * args.jobs, repeat=args.repeat,
                        workers=args.workers, timeout=args.timeout, start_method=args.start_method,
-                       observer=bar)
+                       observer=bar, cluster=args.cluster)
     except (ValueError, TypeError) as exc:
         bar.close()
         p.exit(2, f"{p.prog}: error: {exc}\n")
-    except TimeoutError as exc:
+    except (TimeoutError, ConnectionError) as exc:
         bar.close()
         p.exit(1, f"{p.prog}: {exc}\n")
     except KeyboardInterrupt:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio") + (
     ("interpreters",) if sys.version_info >= (3, 14) and importlib.util.find_spec("concurrent.interpreters")
     else ())  # subinterpreters: CPython 3.14+ (PEP 734)
+#: Every model, also those that need more than this computer alone ("dask" starts or joins a cluster).
+ALL_MODELS: tuple[str, ...] = (*MODELS, "dask")
 
 #: How one job ended: it returned, it raised, or it was asked to stop (or killed) first; or it could not
 #: be stopped and still computes (``running``: a thread or a coroutine that never looks at the stop flag).
@@ -390,14 +392,14 @@ def validate_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
 
 
 def validate_model(model: Any) -> str:
-    if model in MODELS:
+    if model in ALL_MODELS:
         return str(model)
     if model == "interpreters":
         raise ValueError(f"model='interpreters' needs Python 3.14 or newer (concurrent.interpreters); "
                          f"this is Python {sys.version.split()[0]}. Use 'threads' or 'processes' here.")
-    close = difflib.get_close_matches(str(model), MODELS, n=1, cutoff=0.4)
+    close = difflib.get_close_matches(str(model), ALL_MODELS, n=1, cutoff=0.4)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"model must be one of {', '.join(map(repr, MODELS))}; got {model!r}.{hint}")
+    raise ValueError(f"model must be one of {', '.join(map(repr, ALL_MODELS))}; got {model!r}.{hint}")
 
 
 def validate_workers(workers: Any) -> int | None:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import inspect
 import os
 import statistics
@@ -49,9 +50,10 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import cluster as dask_cluster
 from . import coroutines, interpreters, processes, sequential, threads
 from ._base import (
-    MODELS,
+    ALL_MODELS,
     Control,
     Executor,
     JobRecord,
@@ -96,10 +98,11 @@ _left_running: list[tuple[threading.Event, str]] = []
 
 _EXECUTORS: dict[str, Executor] = {"sequential": sequential.execute, "threads": threads.execute,
                                    "processes": processes.execute, "asyncio": coroutines.execute,
-                                   "interpreters": interpreters.execute}
+                                   "interpreters": interpreters.execute, "dask": dask_cluster.execute}
 #: Workers are named by kind and number: "task" means the function a job runs, so an asyncio worker is a coroutine.
+#: (A Dask worker is named by the cluster: host:port.)
 _WORKER_KIND = {"sequential": "main", "threads": "thread", "processes": "process", "asyncio": "coroutine",
-                "interpreters": "interpreter"}
+                "interpreters": "interpreter", "dask": "worker"}
 
 
 class Observer(Protocol):
@@ -142,7 +145,7 @@ class _Session:
     """Checks the input, runs the model in a conductor thread, and turns the outcome into a Run."""
 
     def __init__(self, model: Any, task: Any, jobs: Any, workers: Any, timeout: Any,
-                 start_method: Any, observer: Observer | None) -> None:
+                 start_method: Any, observer: Observer | None, cluster: Any = None) -> None:
         self.model = validate_model(model)
         self.jobs = validate_jobs(jobs)
         self.workers = validate_workers(workers)
@@ -162,6 +165,13 @@ class _Session:
             validate_start_method(start_method)
         if self.model == "interpreters":
             interpreters.validate_task(self.task, self.jobs)
+        self.execute: Executor = _EXECUTORS[self.model]
+        self.cluster = dask_cluster.validate_cluster(cluster, self.workers) if self.model == "dask" else None
+        if cluster is not None and self.model != "dask":
+            raise ValueError(f"cluster={cluster!r} is for model='dask' only; "
+                             f"model={self.model!r} runs on this computer")
+        if self.model == "dask":
+            self.execute = functools.partial(dask_cluster.execute, cluster=self.cluster)
         self.control = Control(len(self.jobs), context)
         self.observer = observer
         self.status: RunStatus = "ok"
@@ -178,6 +188,8 @@ class _Session:
     def start(self) -> None:
         _warn_left_running()
         self.machine = machine_info()
+        if self.model == "dask":  # start or join the cluster now: it is kept for the next runs
+            dask_cluster.connect(self.cluster, self.workers)
         if self.observer is not None:
             self.observer.start(self.model, len(self.jobs))
         self.t0 = self.t1 = time.perf_counter()
@@ -188,7 +200,7 @@ class _Session:
 
     def _conduct(self) -> None:
         try:
-            self.outcomes = _EXECUTORS[self.model](self.task, self.jobs, self.control, self.workers)
+            self.outcomes = self.execute(self.task, self.jobs, self.control, self.workers)
         except BaseException as exc:  # handed to the caller's thread in result()
             self.crash = exc
         self.t1 = time.perf_counter()
@@ -333,6 +345,9 @@ def _label(model: str, records: Iterable[Any]) -> tuple[Any, ...]:
     names: dict[Any, str] = {}
     out = []
     for rec in sorted(records, key=lambda r: r.start):
+        if rec.worker:  # named by the model itself (dask: the worker's host:port)
+            out.append(rec)
+            continue
         key = rec.job if model == "asyncio" else (rec.pid, rec.thread_id)
         if rec.pid == 0:  # a worker that never reported
             key = ("lost", rec.job)
@@ -355,11 +370,12 @@ def _observer(live: Any, observer: Observer | None) -> Observer | None:
 
 def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: int | None = None,
         timeout: float | None = None, start_method: str | None = None, live: bool = False,
-        observer: Observer | None = None) -> Run:
+        observer: Observer | None = None, cluster: str | None = None) -> Run:
     """Run ``task`` once per element of ``jobs`` under ``model`` and record what happened.
 
     Args:
-        model: one of ``conclib.MODELS``.
+        model: one of ``conclib.ALL_MODELS``: ``conclib.MODELS`` run on this computer alone,
+            ``"dask"`` on the worker processes of a Dask cluster (see ``conclib.cluster``).
         task: a function from ``conclib.tasks`` (or your own, in a module); for
             ``asyncio`` a coroutine function, or a plain function that then blocks the loop.
         jobs: one element per job: the argument, or a tuple of arguments.
@@ -369,6 +385,9 @@ def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: i
             (default: ``$CONCLIB_START_METHOD``, else the platform's, with fork replaced by forkserver).
         live: draw the live progress race (in Jupyter: one figure, updated in place).
         observer: anything with ``start``, ``update`` and ``finish`` methods (see ``Observer``).
+        cluster: for ``"dask"``: a scheduler address like ``"tcp://192.168.1.10:8786"``
+            (default: ``$CONCLIB_DASK_ADDRESS``, else a local cluster of ``workers`` or one
+            worker process per usable CPU, kept for the next runs).
 
     Returns:
         A :class:`Run` with the wall time and one record per job.
@@ -378,7 +397,7 @@ def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: i
         TimeoutError: ``timeout`` passed; ``exc.run`` holds what happened until then.
         Exception: the first exception a job raised, with the job id in ``exc.job``.
     """
-    session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer))
+    session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer), cluster)
     try:  # an interrupt may come at any moment once something has started
         session.start()
         while session.poll():
@@ -391,9 +410,9 @@ def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: i
 
 async def arun(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: int | None = None,
                timeout: float | None = None, start_method: str | None = None, live: bool = False,
-               observer: Observer | None = None) -> Run:
+               observer: Observer | None = None, cluster: str | None = None) -> Run:
     """``await conclib.arun(...)``: :func:`run` without blocking the caller's event loop."""
-    session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer))
+    session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer), cluster)
     try:
         session.start()
         while session.poll():
@@ -406,7 +425,7 @@ async def arun(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, wor
 
 def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any], *, repeat: int = 3,
             workers: int | None = None, timeout: float | None = None, start_method: str | None = None,
-            observer: Observer | None = None) -> list[Run]:
+            observer: Observer | None = None, cluster: str | None = None) -> list[Run]:
     """Run every model ``repeat`` times, interleaved and rotated (A B C D, B C D A, C D A B, ...).
 
     Interleaving makes slow changes of a shared machine hit every model alike; rotating
@@ -418,9 +437,9 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
         raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
     jobs = validate_jobs(jobs)
     for model in models:  # all input errors before the first (maybe long) run
-        _Session(model, task, jobs, workers, timeout, start_method, None)
+        _Session(model, task, jobs, workers, timeout, start_method, None, cluster if model == "dask" else None)
     return [run(model, task, jobs, workers=workers, timeout=timeout, start_method=start_method,
-                observer=observer)
+                observer=observer, cluster=cluster if model == "dask" else None)
             for r in range(repeat) for model in models[r % len(models):] + models[:r % len(models)]]
 
 
@@ -429,7 +448,7 @@ def validate_models(models: Any) -> list[str]:
         raise TypeError(f"models must be a list of model names, e.g. [{models!r}], got the string {models!r}")
     out = [validate_model(m) for m in models]
     if not out:
-        raise ValueError(f"models must name at least one of {MODELS}")
+        raise ValueError(f"models must name at least one of {ALL_MODELS}")
     return out
 
 
@@ -459,7 +478,7 @@ def summarize(runs: Sequence[Run]) -> pd.DataFrame:
 
 def compare(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any], *, repeat: int = 3,
             workers: int | None = None, timeout: float | None = None, start_method: str | None = None,
-            observer: Observer | None = None) -> pd.DataFrame:
+            observer: Observer | None = None, cluster: str | None = None) -> pd.DataFrame:
     """:func:`measure` then :func:`summarize`: the table that answers "which model wins here?"."""
     return summarize(measure(models, task, jobs, repeat=repeat, workers=workers, timeout=timeout,
-                             start_method=start_method, observer=observer))
+                             start_method=start_method, observer=observer, cluster=cluster))

@@ -11,7 +11,7 @@ import conclib
 from conclib import tasks
 
 EXPECTED_API = {
-    "MODELS", "JobRecord", "JobStopped", "Observer", "Probe", "Run", "arun", "compare", "countdown",
+    "ALL_MODELS", "MODELS", "JobRecord", "JobStopped", "Observer", "Probe", "Run", "arun", "compare", "countdown",
     "countdown_blocking", "countdown_cooperative", "countdown_sampled", "current_probe",
     "default_start_method", "fail_after", "io_wait", "io_wait_async", "machine_info", "measure",
     "parallel_capacity", "problem_size", "run", "scale", "set_language", "summarize", "task_info", "usable_cpus",
@@ -82,8 +82,9 @@ def test_plotting_keeps_every_public_name() -> None:
 
 
 def test_models() -> None:
-    assert conclib.MODELS[:4] == ("sequential", "threads", "processes", "asyncio")
+    assert conclib.MODELS[:4] == ("sequential", "threads", "processes", "asyncio")  # this computer alone
     assert conclib.MODELS[4:] in ((), ("interpreters",))  # Python 3.14+ adds subinterpreters
+    assert (*conclib.MODELS, "dask") == conclib.ALL_MODELS
 
 
 def test_countdown_is_the_cheat_sheets_loop() -> None:

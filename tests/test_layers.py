@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("machine facts and tasks",
      {"conclib.machine", "conclib.freethreading", "conclib.tasks", "conclib.iotasks", "conclib.ioserver"}),
     ("models", {"conclib.sequential", "conclib.threads", "conclib.processes", "conclib.coroutines",
-                "conclib.interpreters"}),
+                "conclib.interpreters", "conclib.cluster"}),
     ("runner and experiments", {"conclib.runner", "conclib.scaling"}),
     ("plotting, checks, the command line and the package", {"conclib", "conclib.__main__"}),
 ]

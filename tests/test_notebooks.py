@@ -20,7 +20,7 @@ LEARN = {"notebooks": "What you will learn", "ru": "Чему вы научите
 
 
 def test_the_series_is_there() -> None:
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06", "08", "99"]
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06", "07", "08", "99"]
     assert GLOSSARY.name == "99-glossary.ipynb"
 
 

@@ -20,6 +20,7 @@ COLOURS: dict[str, str] = {
     "processes": "#0072B2",  # blue
     "asyncio": "#009E73",  # bluish green
     "interpreters": "#CC79A7",  # reddish purple
+    "dask": "#E69F00",  # orange
 }
 
 _STATUS_MARK = {"failed": "X", "stopped": "|"}
