@@ -262,6 +262,9 @@ class _Session:
                 records.append(ended[i].record)
             elif i in running:
                 records.append(_running_record(running[i], now))
+            elif i in self.left_running:  # it runs where this interpreter cannot look in (a subinterpreter)
+                records.append(JobRecord(job=i, args=args, pid=os.getpid(), thread_id=0, start=self.t0, end=now,
+                                         cpu=0.0, status="running"))
             else:  # not started; it will see the stop flag when it does
                 records.append(JobRecord(job=i, args=args, pid=0, thread_id=0, start=now, end=now,
                                          cpu=0.0, status="stopped"))
