@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 MODELS: tuple[str, ...] = ("sequential", "threads", "processes", "asyncio") + (
     ("interpreters",) if sys.version_info >= (3, 14) and importlib.util.find_spec("concurrent.interpreters")
     else ())  # subinterpreters: CPython 3.14+ (PEP 734)
+#: Hide conclib's own frames from a learner's traceback in IPython (``__tracebackhide__``), so a refused
+#: call shows conclib's message, not its internals; ``CONCLIB_FULL_TRACEBACK=1`` shows them (for bug reports).
+HIDE_FRAMES = not os.environ.get("CONCLIB_FULL_TRACEBACK", "").strip()
+
 #: Every model, also those that need more than this computer alone ("dask" starts or joins a cluster).
 ALL_MODELS: tuple[str, ...] = (*MODELS, "dask")
 

@@ -54,6 +54,7 @@ from . import cluster as dask_cluster
 from . import coroutines, interpreters, processes, sequential, threads
 from ._base import (
     ALL_MODELS,
+    HIDE_FRAMES,
     Control,
     Executor,
     JobRecord,
@@ -146,6 +147,7 @@ class _Session:
 
     def __init__(self, model: Any, task: Any, jobs: Any, workers: Any, timeout: Any,
                  start_method: Any, observer: Observer | None, cluster: Any = None) -> None:
+        __tracebackhide__ = HIDE_FRAMES
         self.model = validate_model(model)
         self.jobs = validate_jobs(jobs)
         self.workers = validate_workers(workers)
@@ -400,6 +402,7 @@ def run(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, workers: i
         TimeoutError: ``timeout`` passed; ``exc.run`` holds what happened until then.
         Exception: the first exception a job raised, with the job id in ``exc.job``.
     """
+    __tracebackhide__ = HIDE_FRAMES  # a refused call shows conclib's message, not its internals
     session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer), cluster)
     try:  # an interrupt may come at any moment once something has started
         session.start()
@@ -415,6 +418,7 @@ async def arun(model: str, task: Callable[..., Any], jobs: Iterable[Any], *, wor
                timeout: float | None = None, start_method: str | None = None, live: bool = False,
                observer: Observer | None = None, cluster: str | None = None) -> Run:
     """``await conclib.arun(...)``: :func:`run` without blocking the caller's event loop."""
+    __tracebackhide__ = HIDE_FRAMES  # a refused call shows conclib's message, not its internals
     session = _Session(model, task, jobs, workers, timeout, start_method, _observer(live, observer), cluster)
     try:
         session.start()
@@ -435,6 +439,7 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
     the order keeps any one model from always going first (a process's first runs are
     often slower, measured: up to 10% for the same countdown).
     """
+    __tracebackhide__ = HIDE_FRAMES  # a refused call shows conclib's message, not its internals
     models = validate_models(models)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
@@ -483,5 +488,6 @@ def compare(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
             workers: int | None = None, timeout: float | None = None, start_method: str | None = None,
             observer: Observer | None = None, cluster: str | None = None) -> pd.DataFrame:
     """:func:`measure` then :func:`summarize`: the table that answers "which model wins here?"."""
+    __tracebackhide__ = HIDE_FRAMES  # a refused call shows conclib's message, not its internals
     return summarize(measure(models, task, jobs, repeat=repeat, workers=workers, timeout=timeout,
                              start_method=start_method, observer=observer, cluster=cluster))

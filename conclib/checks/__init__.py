@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 import re
 from typing import Any
 
@@ -38,8 +37,7 @@ from typing import Any
 __all__ = ["Verdict", "blank", "choice", "choice_problem", "decimals", "is_number", "missing", "model_name",
            "name_error_hint", "passed", "register_answers", "same_number", "words", "wrong"]
 
-#: Hide conclib's frames in IPython tracebacks, unless CONCLIB_FULL_TRACEBACK is set (for bug reports).
-HIDE_FRAMES = not os.environ.get("CONCLIB_FULL_TRACEBACK", "").strip()
+from .._base import HIDE_FRAMES as HIDE_FRAMES  # the check modules hide their frames with it too
 
 
 @dataclasses.dataclass(frozen=True)
