@@ -348,6 +348,7 @@ def test_side_by_side_shares_one_time_axis() -> None:
     assert axes[0].get_xlim() == axes[1].get_xlim()
     assert axes[0].get_xlim()[1] >= slow.elapsed > fast.elapsed
     assert "threads" in axes[0].get_title(loc="left") and "processes" in axes[1].get_title(loc="left")
+    assert axes[0].get_title() == ""  # no second title over the left one
     with pytest.raises(ValueError, match="at least one"):
         plotting.side_by_side([])
     with pytest.raises(TypeError, match="list of conclib Runs"):

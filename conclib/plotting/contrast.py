@@ -45,10 +45,14 @@ def side_by_side(runs: Sequence[Run], axes: Sequence[Axes] | None = None) -> lis
     if len(axes) != len(runs) or not all(isinstance(a, Axes) for a in axes):
         raise ValueError(f"axes must hold one matplotlib Axes per run ({len(runs)}), got {axes!r}")
     end = max(r.elapsed for r in runs) * 1.02
-    for run, ax in zip(runs, axes, strict=True):
+    for k, (run, ax) in enumerate(zip(runs, axes, strict=True)):
         timeline(run, ax=ax)
         ax.set_xlim(0, max(end, 1e-6))
+        ax.set_title("")  # one title per panel: the model and its time, on the left
         ax.set_title(f"{run.model}: {run.n_jobs} job(s) of {run.task}, {run.elapsed:.2f} s", loc="left")
         ax.axvline(run.elapsed, color="0.2", ls="--", lw=1.2)
+        if k < len(runs) - 1:
+            ax.set_xlabel("")
+            ax.tick_params(labelbottom=True)  # every panel shows its times
     return axes
 
