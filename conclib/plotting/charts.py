@@ -186,7 +186,7 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
     ax.set_ylabel("speedup (time with 1 worker / time with n)")
     ax.set_title("Scaling: does adding workers make the same work faster?")
     ax.set_xticks(sorted(set(int(v) for v in table["workers"])) if len(table) else [1])
-    ax.set_ylim(0, max(cpus, float(table["speedup"].max()) if len(table) else 1.0) * 1.2)
+    ax.set_ylim(0, max(cpus, float(table["speedup"].max()) if len(table) else 1.0) * 1.4)  # room for the legend
     ax.legend(loc="upper left", fontsize="small", frameon=False)
     return ax
 
