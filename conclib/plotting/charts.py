@@ -232,7 +232,7 @@ def throughput(runs: Sequence[Run], ax: Axes | None = None, *, delay: float | No
     lines = ax.get_legend_handles_labels(), right.get_legend_handles_labels()
     ax.legend(lines[0][0] + lines[1][0], lines[0][1] + lines[1][1], loc="upper left", fontsize="small",
               frameon=False)
-    ax.set_title(f"{runs[0].n_jobs} I/O-bound jobs: more workers, more throughput, same latency")
+    ax.set_title(f"{runs[0].n_jobs} I/O-bound jobs: throughput and one job's latency per pool size")
     return ax
 
 
