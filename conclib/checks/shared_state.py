@@ -91,13 +91,14 @@ def _call_with_limit(add_in_threads: Any, counter: SlowCounter, threads: int, in
                                       if t.ident not in before and t is not threading.current_thread()
                                       and t.is_alive()]
 
+    deadline = time.monotonic() + TIME_LIMIT  # one limit for everything below: the check never hangs
     caller = threading.Thread(target=call, name="check-caller", daemon=True)
     caller.start()
     caller.join(TIME_LIMIT)
     outcome["caller"] = caller
     outcome["timed_out"] = caller.is_alive()
     for stray in outcome.get("alive_at_return", []):  # threads that were not joined: let them end first
-        stray.join(TIME_LIMIT)
+        stray.join(max(0.0, deadline - time.monotonic()))
     return outcome
 
 
