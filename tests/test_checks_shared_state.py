@@ -308,3 +308,19 @@ def test_the_solution_in_notebook_02_passes(capsys: pytest.CaptureFixture[str]) 
     exec(code.group(1), namespace)  # noqa: S102 - the course's own solution
     assert check.check_safe_counter(namespace["add_in_threads"])
     assert capsys.readouterr().out.count("✅") == 2  # the solution's own check, and this one
+
+
+@pytest.mark.timeout(60)
+def test_a_thread_left_running_does_not_hold_the_check(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(check, "TIME_LIMIT", 0.5)
+    stop = threading.Event()
+
+    def starts_a_thread_that_runs_on(counter: SlowCounter, threads: int, increments: int) -> None:
+        threading.Thread(target=stop.wait, args=(10,), daemon=True).start()
+
+    start = time.perf_counter()
+    assert not check.check_safe_counter(starts_a_thread_that_runs_on)
+    stop.set()
+    assert time.perf_counter() - start < 3
+    assert "call join() on every thread" in capsys.readouterr().out
