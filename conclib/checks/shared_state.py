@@ -33,7 +33,7 @@ class SlowCounter:
 
     def __init__(self) -> None:
         self._value = 0
-        self._log: list[tuple[int, str]] = []  # (thread ident, "read" or "write"), in order
+        self._log: list[tuple[threading.Thread, str]] = []  # (thread, "read" or "write"), in order
         self._log_lock = threading.Lock()  # guards the log only, never the value
 
     def read(self) -> int:
@@ -54,24 +54,24 @@ class SlowCounter:
 
     def _note(self, what: str) -> None:
         with self._log_lock:
-            self._log.append((threading.get_ident(), what))
+            self._log.append((threading.current_thread(), what))  # the object: an ident can be reused
 
-    def log(self) -> list[tuple[int, str]]:
-        """Every read and write so far: (thread ident, "read" or "write")."""
+    def log(self) -> list[tuple[threading.Thread, str]]:
+        """Every read and write so far: (the thread that did it, "read" or "write")."""
         with self._log_lock:
             return list(self._log)
 
 
-def _one_after_the_other(log: list[tuple[int, str]]) -> bool:
+def _one_after_the_other(log: list[tuple[threading.Thread, str]]) -> bool:
     """True if each thread did all its reads and writes in one block: the threads never overlapped."""
-    seen: set[int] = set()
+    seen: set[threading.Thread] = set()
     previous = None
-    for ident, _ in log:
-        if ident != previous:
-            if ident in seen:
+    for thread, _ in log:
+        if thread is not previous:
+            if thread in seen:
                 return False
-            seen.add(ident)
-            previous = ident
+            seen.add(thread)
+            previous = thread
     return True
 
 
@@ -82,7 +82,7 @@ def _call_with_limit(add_in_threads: Any, counter: SlowCounter, threads: int, in
     returned, the threads it left running (``alive_at_return``), and ``caller``, the helper thread.
     """
     outcome: dict[str, Any] = {}
-    before = {t.ident for t in threading.enumerate()}
+    before = set(threading.enumerate())  # thread objects, not idents: an ident can be reused
 
     def call() -> None:
         try:
@@ -91,7 +91,7 @@ def _call_with_limit(add_in_threads: Any, counter: SlowCounter, threads: int, in
             outcome["error"] = exc
         outcome["count_at_return"] = counter.value
         outcome["alive_at_return"] = [t for t in threading.enumerate()
-                                      if t.ident not in before and t is not threading.current_thread()
+                                      if t not in before and t is not threading.current_thread()
                                       and t.is_alive()]
 
     deadline = time.monotonic() + TIME_LIMIT  # one limit for everything below: the check never hangs
@@ -121,16 +121,16 @@ def _what_went_wrong(outcome: dict[str, Any], counter: SlowCounter, threads: int
                 f"(the count was {outcome['count_at_return']} of {expected} then): "
                 "call join() on every thread before you return.")
     log = counter.log()
-    idents = {ident for ident, _ in log}
+    workers = {thread for thread, _ in log}
     writes = sum(1 for _, what in log if what == "write")
     if writes != expected:
         return (f"The counter was written {writes} times; it should be {expected} "
                 f"({threads} threads x {increments} times counter.write(counter.read() + 1)).")
-    if threading.get_ident() in idents or outcome["caller"].ident in idents:
+    if threading.current_thread() in workers or outcome["caller"] in workers:
         return ("Some reads or writes ran in the thread that called your function, not in new threads: "
                 "give the work to threading.Thread(target=...) and start those threads.")
-    if len(idents) != threads:
-        return (f"The reads and writes came from {len(idents)} thread(s); start {threads} threads "
+    if len(workers) != threads:
+        return (f"The reads and writes came from {len(workers)} thread(s); start {threads} threads "
                 "(one per thread asked for), each doing `increments` steps.")
     if counter.value != expected:
         return (f"{expected - counter.value} of {expected} updates were lost (the count is {counter.value}). "
