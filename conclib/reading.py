@@ -28,7 +28,7 @@ from .i18n import _, ngettext
 
 __all__ = ["MIN_TOLERANCE", "ONE_RUN_TOLERANCE", "SIDE_BY_SIDE", "FASTER", "SLOWER", "SAME",
            "Comparison", "CapacityReading", "spread", "tolerance", "verdict", "compare_times",
-           "compare_ratio", "compare_rows", "read_speedup", "describe_capacity"]
+           "compare_ratio", "compare_rows", "read_speedup", "describe_capacity", "where_time_went"]
 
 #: Differences smaller than this share (10%) are never called faster or slower.
 MIN_TOLERANCE = 0.10
@@ -256,3 +256,35 @@ def describe_capacity(info: Mapping[str, Any]) -> str:
     else:
         gil = _("Threads can run Python code at the same time too (this Python has no GIL).")
     return f"{text.format(usable=usable, logical=logical, capacity=capacity)} {gil}"
+
+
+def where_time_went(run: Any, capacity: float | None = None) -> list[str]:
+    """Where the wall time of a run of parallel jobs went, from its own records: one line per item.
+
+    The lines give numbers, no verdict: how long the workers took to start (the first job's start),
+    how long the run waited for its slowest job (last end minus first end), how many CPU seconds
+    per second the jobs used, and, if given, the parallel capacity measured before the run.
+
+    Args:
+        run: a finished :class:`conclib.Run` with at least one job.
+        capacity: the measured parallel capacity (``machine_info()["parallel_capacity"]``), or None.
+    """
+    jobs = getattr(run, "jobs", None)
+    if not jobs or not hasattr(run, "elapsed"):
+        raise ValueError(f"run must be a finished conclib Run with at least one job, got {run!r}")
+    elapsed = max(float(run.elapsed), 1e-9)
+    first_start = min(job.start for job in jobs) - run.start
+    first_end, last_end = min(job.end for job in jobs), max(job.end for job in jobs)
+    at_once = min(len(jobs), run.workers or len(jobs))
+    lines = [
+        f"starting: the first job began {first_start:.2f} s after the run started "
+        f"({first_start / elapsed:.0%} of the {elapsed:.2f} s)",
+        f"the slowest job: the last job ended {last_end - first_end:.2f} s after the first one "
+        f"({(last_end - first_end) / elapsed:.0%} of the run)",
+        f"CPU use: the jobs used {run.utilisation:.2f} CPU seconds per second of the run "
+        f"({at_once} jobs that all ran side by side the whole time would use {at_once})",
+    ]
+    if capacity is not None:
+        lines.append(f"other programs: before the run, busy processes got about {float(capacity):.1f} CPUs "
+                     "between them on this machine")
+    return lines

@@ -14,6 +14,8 @@ __all__ = ["amdahl", "amdahl_fit", "measure_scaling", "split"]
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .runner import Observer
+
 
 def split(total_work: float, parts: int) -> list[Any]:
     """``total_work`` in ``parts`` nearly equal jobs (whole numbers stay whole): split(10, 3) == [4, 3, 3]."""
@@ -28,11 +30,15 @@ def split(total_work: float, parts: int) -> list[Any]:
 
 
 def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work: float, *,
-                    workers: Iterable[int] | None = None, repeat: int = 3) -> pd.DataFrame:
+                    workers: Iterable[int] | None = None, repeat: int = 3,
+                    observer: Observer | None = None) -> pd.DataFrame:
     """Split ``total_work`` into one job per worker, for 1 to 2x the CPUs workers, and time each model.
 
     Runs are interleaved (every model and worker count once, then again, each round starting
     one place later), so noise and a process's slower first runs hit all alike.
+
+    ``observer`` watches every run (e.g. ``conclib.plotting.RunsBar``, with
+    ``len(models) * len(workers) * repeat`` runs).
 
     Returns:
         One row per (model, workers): ``median``, ``min``, ``max`` seconds and ``speedup``
@@ -55,7 +61,7 @@ def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work:
     for r in range(repeat):  # interleaved, and rotated so that no combination always goes first
         k = r % len(combos)
         for model, count in combos[k:] + combos[:k]:
-            elapsed = run(model, task, split(total_work, count)).elapsed
+            elapsed = run(model, task, split(total_work, count), observer=observer).elapsed
             times.setdefault((model, count), []).append(elapsed)
     rows = [{"model": m, "workers": c, "median": statistics.median(t), "min": min(t), "max": max(t), "runs": len(t)}
             for (m, c), t in times.items()]

@@ -76,9 +76,9 @@ def test_plotting_keeps_every_public_name() -> None:
     assert set(plotting.__all__) == {
         "CHEATSHEET", "CONCEPTS", "COLOURS", "GAP_FACTOR", "WAITING_CPU_SHARE", "WAITING_SPACING", "LiveRace", "colour",
         "comparison", "concept", "in_jupyter", "one_thread_intervals", "race", "running_intervals", "save_comparison",
-        "scaling", "style", "throughput", "timeline", "utilisation",
+        "scaling", "style", "throughput", "timeline", "utilisation", "RunsBar", "side_by_side",
     }
-    assert plotting.LiveRace.__module__ == "conclib.plotting"
+    assert plotting.LiveRace.__module__ == plotting.RunsBar.__module__ == "conclib.plotting"
 
 
 def test_models() -> None:

@@ -206,7 +206,8 @@ def test_measure_scaling_then_plot() -> None:
     assert len(table) == 4 and (table[table["workers"] == 1]["speedup"] == 1).all()
     ax = plotting.scaling(table, cpus=2)
     assert isinstance(ax, Axes)
-    assert sum("serial fraction" in t for t in legend_texts(ax)) == 2
+    assert sum("Amdahl fit: p = " in t for t in legend_texts(ax)) == 2
+    assert any("1 / ((1 - p) + p / k)" in t for t in legend_texts(ax))  # one notation with the lessons
     with pytest.raises(ValueError, match="include 1"):
         scaling.measure_scaling(["threads"], conclib.countdown_sampled, 10, workers=[2, 3])
 
@@ -321,6 +322,74 @@ def test_throughput_draws_rate_and_latency_against_pool_size() -> None:
     assert rates[0] < rates[1] < rates[2]  # more workers, more jobs finished per second
     with pytest.raises(ValueError, match="runs must hold at least one"):
         plotting.throughput([])
+
+
+def test_throughput_uses_log_scales_on_both_sides_and_keeps_lines_off_the_frame() -> None:
+    runs = [conclib.run("threads", conclib.io_wait, [0.02] * 8, workers=w) for w in (1, 8)]
+    ax = plotting.throughput(runs, delay=0.02)
+    right = [other for other in ax.figure.axes if other is not ax][0]
+    assert ax.get_yscale() == right.get_yscale() == "log"
+    low, high = ax.get_ylim()
+    for line in ax.lines:  # the ideal line and the measured one stay inside the frame
+        ys = np.asarray(line.get_ydata(), float)
+        assert low < ys.min() and ys.max() < high
+    left, right_end = ax.get_xlim()
+    assert left < 1 and right_end > 8
+
+
+# ------------------------------------------------------------------ side_by_side, RunsBar
+
+def test_side_by_side_shares_one_time_axis() -> None:
+    slow = make_run((job(0, 100.0, 100.2), job(1, 100.0, 100.2)), model="threads")
+    fast = make_run((job(0, 100.0, 100.1, worker="process-0"), job(1, 100.0, 100.1, worker="process-1")),
+                    model="processes")
+    axes = plotting.side_by_side([slow, fast])
+    assert len(axes) == 2 and all(isinstance(a, Axes) for a in axes)
+    assert axes[0].get_xlim() == axes[1].get_xlim()
+    assert axes[0].get_xlim()[1] >= slow.elapsed > fast.elapsed
+    assert "threads" in axes[0].get_title(loc="left") and "processes" in axes[1].get_title(loc="left")
+    assert axes[0].get_title() == ""  # no second title over the left one
+    with pytest.raises(ValueError, match="at least one"):
+        plotting.side_by_side([])
+    with pytest.raises(TypeError, match="list of conclib Runs"):
+        plotting.side_by_side(slow)  # type: ignore[arg-type]
+    fig, one = plt.subplots()
+    with pytest.raises(ValueError, match="one matplotlib Axes per run"):
+        plotting.side_by_side([slow, fast], axes=[one])
+
+
+def test_runs_bar_follows_the_runs_and_closes_after_the_last() -> None:
+    import io
+
+    out = io.StringIO()
+    bar = plotting.RunsBar(4, "countdown", file=out)
+    runs = conclib.measure(["sequential", "threads"], conclib.countdown_sampled, [200_000] * 2, repeat=2,
+                           observer=bar)
+    assert len(runs) == 4 and bar.done == 4
+    assert bar.bar.disable or bar.bar.n == 4
+    text = out.getvalue()
+    assert "runs" in text and ("sequential" in text or "threads" in text)
+    bar.close()  # a second close is harmless
+    with pytest.raises(ValueError, match="total must be the number of runs"):
+        plotting.RunsBar(0)
+
+
+def test_measure_scaling_feeds_an_observer() -> None:
+    seen: list[str] = []
+
+    class Watcher:
+        def start(self, model: str, n_jobs: int) -> None:
+            seen.append(f"start {model} {n_jobs}")
+
+        def update(self, elapsed: float, fractions: object) -> None:
+            pass
+
+        def finish(self, run: object) -> None:
+            seen.append("finish")
+
+    scaling.measure_scaling(["threads"], conclib.countdown_sampled, 10_000, workers=[1, 2], repeat=1,
+                            observer=Watcher())
+    assert sorted(seen) == sorted(["start threads 1", "start threads 2", "finish", "finish"])
 
 
 def test_save_comparison_writes_a_png(tmp_path) -> None:

@@ -155,3 +155,21 @@ def test_describe_capacity(capacity: float | None, gil: bool, words: str) -> Non
     assert words in text
     assert "2 of the 4 logical CPUs" in text
     assert ("one at a time" in text) == gil
+
+
+def test_where_time_went_reads_the_runs_own_records() -> None:
+    from conclib._base import JobRecord, Run
+
+    jobs = tuple(JobRecord(job=i, args=(1,), pid=1, thread_id=i, start=10.2, end=end, cpu=cpu, total=1.0,
+                           samples=(), status="ok", worker=f"process-{i}")
+                 for i, (end, cpu) in enumerate([(11.2, 1.0), (11.7, 1.5)]))
+    run = Run(model="processes", task="countdown", jobs=jobs, start=10.0, end=12.0, n_jobs=2, status="ok",
+              machine={})
+    lines = reading.where_time_went(run, capacity=1.3)
+    assert lines[0].startswith("starting: the first job began 0.20 s") and "(10% of the 2.00 s)" in lines[0]
+    assert "ended 0.50 s after the first one (25% of the run)" in lines[1]
+    assert "1.25 CPU seconds per second" in lines[2] and "would use 2" in lines[2]
+    assert "about 1.3 CPUs" in lines[3]
+    assert len(reading.where_time_went(run)) == 3
+    with pytest.raises(ValueError, match="at least one job"):
+        reading.where_time_went(None)

@@ -18,8 +18,9 @@ from typing import Any
 
 from ..tasks import countdown as _countdown
 from . import HIDE_FRAMES, Verdict, blank, choice, choice_problem, is_number, missing, passed, register_answers, wrong
+from ._shared_state import safe_counter  # exercise 4 (shared state), in a module of its own for its length
 
-__all__ = ["GIL_CHOICES", "MIN_SECONDS", "clock", "countdown", "start_and_join", "why_no_faster"]
+__all__ = ["GIL_CHOICES", "MIN_SECONDS", "clock", "countdown", "safe_counter", "start_and_join", "why_no_faster"]
 
 #: A recorded countdown lasts at least this long, so threads started together are seen together.
 MIN_SECONDS = 0.2
@@ -292,6 +293,6 @@ def why_no_faster(answer: Any = None) -> Verdict:
     if key is None:
         return wrong(choice_problem(answer, GIL_CHOICES))
     if key == "b":
-        return passed("The GIL lets one thread at a time run Python bytecode; the threads hand it over about "
+        return passed("The GIL lets one thread at a time run Python code; the threads hand it over about "
                       f"every {sys.getswitchinterval() * 1000:g} ms, so together they still use about one core.")
     return wrong(_GIL_HINTS[key])

@@ -12,11 +12,15 @@ Its modules, by what they draw:
 - ``lanes``: the timeline, one lane per worker;
 - ``intervals``: when each job really ran, from its samples (arithmetic, no matplotlib);
 - ``charts``: comparison, utilisation, scaling and throughput charts of measured tables;
+- ``contrast``: runs of the same jobs under different models on one time axis (``side_by_side``);
+- ``bars``: a progress bar over the runs of a measurement (``RunsBar``), gone when it is done;
 - ``concepts``: the three words of the cheat-sheet's title drawn as coffee-shop pictures (no measurement).
 """
 
+from .bars import RunsBar
 from .charts import CHEATSHEET, comparison, save_comparison, scaling, throughput, utilisation
 from .concepts import CONCEPTS, concept
+from .contrast import side_by_side
 from .intervals import GAP_FACTOR, WAITING_CPU_SHARE, WAITING_SPACING, one_thread_intervals, running_intervals
 from .lanes import timeline
 from .progress import LiveRace, in_jupyter, race
@@ -30,6 +34,7 @@ __all__ = [
     "WAITING_CPU_SHARE",
     "WAITING_SPACING",
     "LiveRace",
+    "RunsBar",
     "colour",
     "comparison",
     "concept",
@@ -39,10 +44,13 @@ __all__ = [
     "running_intervals",
     "save_comparison",
     "scaling",
+    "side_by_side",
     "style",
     "throughput",
     "timeline",
     "utilisation",
 ]
 
-LiveRace.__module__ = __name__  # shown as conclib.plotting.LiveRace, where you find it
+for _cls in (LiveRace, RunsBar):
+    _cls.__module__ = __name__  # shown as conclib.plotting.LiveRace, where you find it
+del _cls

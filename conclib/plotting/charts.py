@@ -69,7 +69,8 @@ def _capacity(capacity: float | None, table: pd.DataFrame) -> float:
 
 def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None, *, n_jobs: int = 2,
                capacity: float | None = None) -> Axes:
-    """Median wall time per model (min-max whiskers), the ideal time here, and the cheat-sheet's numbers.
+    """Median wall time per model (a line from the fastest to the slowest run), the ideal time here, and the
+    cheat-sheet's numbers.
 
     Args:
         table: what :func:`conclib.compare` returns.
@@ -87,7 +88,7 @@ def comparison(table: pd.DataFrame, ax: Axes | None = None, n: int | None = None
     low = med - table.loc[models, "min"].to_numpy(float)
     high = table.loc[models, "max"].to_numpy(float) - med
     ax.bar(x, med, color=[COLOURS.get(m, "0.5") for m in models], alpha=0.85, width=0.6,
-           yerr=[low, high], capsize=6, error_kw={"lw": 1.5}, label="median here (whiskers: min to max)")
+           yerr=[low, high], capsize=6, error_kw={"lw": 1.5}, label="median here (line: fastest to slowest run)")
     for xi, m, top in zip(x, med, med + high, strict=True):
         ax.annotate(f"{m:.2f} s", (xi, top), xytext=(0, 4), textcoords="offset points", ha="center",
                     fontsize="small")
@@ -149,6 +150,11 @@ def utilisation(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | No
 def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None = None) -> Axes:
     """Speedup against the number of workers per model, the ideal line and an Amdahl's-law fit.
 
+    The notation is the one of the lessons: ``p`` is the share of the work that runs in parallel,
+    ``k`` the number of workers, speedup = 1 / ((1 - p) + p / k). On the countdown the fitted
+    ``1 - p`` is not a serial part of the task (it has none): it stands for the overheads
+    (starting workers, unequal jobs, other programs) that kept the speedup down.
+
     Args:
         table: what :func:`conclib.scaling.measure_scaling` returns
             (columns ``model``, ``workers``, ``speedup``).
@@ -169,9 +175,10 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
         if len(w) >= 2:
             serial = amdahl_fit(w, s, cpus=cpus)
             ax.plot(p, amdahl(p, serial, cpus=cpus), color=c, ls=":", lw=1.5)
-            label += f" (Amdahl fit: serial fraction {serial:.2f})"
+            label += f" (Amdahl fit: p = {1 - serial:.2f})"
         ax.plot(w, s, "o-", color=c, label=label)
-    ax.plot([], [], color="0.4", ls=":", lw=1.5, label="dotted: Amdahl's law, speedup = 1 / (s + (1 - s) / p)")
+    ax.plot([], [], color="0.4", ls=":", lw=1.5,
+            label="dotted: Amdahl's law, speedup = 1 / ((1 - p) + p / k), k = workers")
     ax.axvline(cpus, color="0.7", lw=1, zorder=0)
     ax.annotate(_cpus(cpus), (cpus, 0), xytext=(4, 4), textcoords="offset points", color="0.4",
                 fontsize="small")
@@ -179,7 +186,7 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
     ax.set_ylabel("speedup (time with 1 worker / time with n)")
     ax.set_title("Scaling: does adding workers make the same work faster?")
     ax.set_xticks(sorted(set(int(v) for v in table["workers"])) if len(table) else [1])
-    ax.set_ylim(0, max(cpus, float(table["speedup"].max()) if len(table) else 1.0) * 1.2)
+    ax.set_ylim(0, max(cpus, float(table["speedup"].max()) if len(table) else 1.0) * 1.4)  # room for the legend
     ax.legend(loc="upper left", fontsize="small", frameon=False)
     return ax
 
@@ -211,16 +218,21 @@ def throughput(runs: Sequence[Run], ax: Axes | None = None, *, delay: float | No
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xticks(pools, [f"{p:g}" for p in pools])
-    ax.set_xlabel("workers in the pool")
-    ax.set_ylabel("throughput (jobs finished per second)")
+    ax.set_xlim(pools.min() / 1.6, pools.max() * 1.6)  # room on both sides: no line ends on an axis
+    ys = [float(y) for line in ax.lines for y in np.atleast_1d(line.get_ydata())]
+    ax.set_ylim(min(ys) / 2.5, max(ys) * 4)  # headroom above the ideal line for the legend
+    ax.set_xlabel("workers in the pool (log scale)")
+    ax.set_ylabel("throughput (jobs finished per second, log scale)")
     right = ax.twinx()
     right.plot(pools, latency * 1000, "s:", color="0.3", label="one job's latency (median)")
-    right.set_ylabel("one job's latency (ms)")
-    right.set_ylim(0, float(latency.max()) * 1000 * 1.6)
+    right.set_ylabel("one job's latency (ms, log scale)")
+    right.set_yscale("log")  # both y axes on log scales: equal steps mean equal factors on both sides
+    low, high = float(latency.min()) * 1000, float(latency.max()) * 1000
+    right.set_ylim(low / 10, high * 10)
     lines = ax.get_legend_handles_labels(), right.get_legend_handles_labels()
     ax.legend(lines[0][0] + lines[1][0], lines[0][1] + lines[1][1], loc="upper left", fontsize="small",
               frameon=False)
-    ax.set_title(f"{runs[0].n_jobs} I/O-bound jobs: more workers, more throughput, same latency")
+    ax.set_title(f"{runs[0].n_jobs} I/O-bound jobs: throughput and one job's latency per pool size")
     return ax
 
 
