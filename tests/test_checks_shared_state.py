@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from conclib.checks import working_with_threads as check
 from conclib.checks import _shared_state
+from conclib.checks import working_with_threads as check
 from conclib.checks._shared_state import SlowCounter
 
 # ------------------------------------------------------------------ right answers
