@@ -100,9 +100,9 @@ def test_a_job_error_reaches_the_caller_with_its_type_message_and_job(model: str
 
 def test_a_failure_stops_the_other_jobs(model: str) -> None:
     with pytest.raises(RuntimeError, match="first failure") as info:
-        conclib.run(model, _fail_or_wait, [(0, 0.1), (1, 10.0)], timeout=20)
+        conclib.run(model, _fail_or_wait, [(0, 0.1), (1, 60.0)], timeout=90)
     run = info.value.run  # type: ignore[attr-defined]
-    assert run.elapsed < 5  # job 1 did not wait its 10 s
+    assert run.elapsed < 20  # job 1 did not wait its 60 s (about 1 s on an idle machine; 5.2 s seen at load 20)
     assert {job.job: job.status for job in run.jobs} == {0: "failed", 1: "stopped"}
 
 
