@@ -42,7 +42,8 @@ print(json.dumps({"threads": sorted(t.name for t in threading.enumerate()),
 
 #: The long task per model that a timeout or an interrupt stops: every one looks at the stop flag.
 STOPPABLE = {"sequential": "conclib.countdown_sampled", "threads": "conclib.io_wait",
-             "processes": "conclib.countdown", "asyncio": "conclib.countdown_cooperative"}
+             "processes": "conclib.countdown", "asyncio": "conclib.countdown_cooperative",
+             "interpreters": "conclib.countdown_sampled"}  # Python 3.14+
 
 
 def _execute(kc, code: str, timeout: float = 60) -> dict:

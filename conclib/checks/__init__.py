@@ -186,6 +186,8 @@ _MODEL_WORDS = {
     "threads": "threads", "thread": "threads", "threading": "threads",
     "processes": "processes", "process": "processes", "multiprocessing": "processes",
     "asyncio": "asyncio", "async": "asyncio", "coroutines": "asyncio", "coroutine": "asyncio",
+    "interpreters": "interpreters", "interpreter": "interpreters", "subinterpreters": "interpreters",
+    "subinterpreter": "interpreters",
 }
 
 
