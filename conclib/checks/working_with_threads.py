@@ -159,6 +159,12 @@ def _shape(threads: Any, count: int) -> Verdict | None:
         return wrong(f"`threads` is a list of None. {_START_RETURNS_NONE}")
     if len(threads) != count:
         return wrong(f"The exercise asks for {count} threads; your list has {len(threads)}.")
+    return _items_problem(threads, count)
+
+
+def _items_problem(threads: list[Any] | tuple[Any, ...], count: int) -> Verdict | None:
+    """What is wrong with the items of a list of ``count`` threads, before anything ran, or None."""
+    __tracebackhide__ = HIDE_FRAMES
     for i, t in enumerate(threads):
         if t is None:
             return wrong(f"threads[{i}] is None. {_START_RETURNS_NONE}")
@@ -246,11 +252,23 @@ def clock(clock: Any = None) -> Verdict:
         return wrong("`clock` is the whole time module; pick one of its functions: clock = time.something.")
     name = getattr(clock, "__name__", "")
     if getattr(clock, "__module__", None) != "time" or getattr(time, name, None) is not clock:
-        if callable(clock):
-            return wrong(f"{name or repr(clock)} is not a function of the time module (it comes from "
-                         f"{getattr(clock, '__module__', None) or 'your notebook'}). Set `clock` to one of "
-                         "time's own functions: clock = time.something.")
-        return wrong(f"`clock` must be a function of the time module, got {clock!r}.")
+        return _not_from_time(clock, name)
+    return _wrong_clock(name)
+
+
+def _not_from_time(clock: Any, name: str) -> Verdict:
+    """``clock`` is no function of the time module: say where it comes from."""
+    __tracebackhide__ = HIDE_FRAMES
+    if callable(clock):
+        return wrong(f"{name or repr(clock)} is not a function of the time module (it comes from "
+                     f"{getattr(clock, '__module__', None) or 'your notebook'}). Set `clock` to one of "
+                     "time's own functions: clock = time.something.")
+    return wrong(f"`clock` must be a function of the time module, got {clock!r}.")
+
+
+def _wrong_clock(name: str) -> Verdict:
+    """``time.<name>`` is a function of the time module, but not the clock for durations: why not."""
+    __tracebackhide__ = HIDE_FRAMES
     if name in ("time", "time_ns"):
         return wrong(f"time.{name}() is the calendar clock: the system may set it forward or back while you "
                      "measure (network time sync, a manual change). Look for the clock made for durations.")
