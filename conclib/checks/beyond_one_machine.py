@@ -18,7 +18,9 @@ register_answers({
     "cell_run": "run the cell above that sets `cell_run = conclib.run(\"dask\", ...)`, then this check again.",
 })
 
-#: An answer passes if its predicted time is at most this much above the best possible one.
+#: An answer passes if its predicted time is at most this much above the best possible one (the notebook says
+#: 10%). Not a noise tolerance like conclib.reading's: the times it compares come from a formula, not a clock;
+#: it is how close to the best a teacher accepts.
 TOLERANCE = 0.10
 #: The largest number of tasks the check tries when it looks for the best one.
 MOST_TASKS = 100_000

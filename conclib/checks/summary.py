@@ -8,6 +8,7 @@ from typing import Any
 
 from .._base import MODELS
 from ..course import CHEATSHEET_SECONDS
+from ..reading import MIN_TOLERANCE
 from . import HIDE_FRAMES, Verdict, blank, is_number, missing, model_name, passed, register_answers, same_number, wrong
 
 __all__ = ["CHEATSHEET", "SITUATIONS", "TIE", "ratio", "which_tool"]
@@ -21,8 +22,9 @@ register_answers({
 #: The cheat-sheet's published figures (seconds, two countdowns from 100_000_000).
 CHEATSHEET = CHEATSHEET_SECONDS
 
-#: A ratio this close to 1 (10%) reads as "about the same time"; the notebook states it.
-TIE = 0.1
+#: A ratio this close to 1 (10%) reads as "about the same time"; the notebook states it. It is reading's
+#: smallest tolerance: a difference below it is never called faster or slower.
+TIE = MIN_TOLERANCE
 
 
 def _not_a_ratio(answer: Any) -> Verdict:
