@@ -276,41 +276,60 @@ def _conduct(conn: _Connection, run_id: str, state: _RunState, task: Callable[..
     outcomes: dict[int, Outcome] = {}
     stop_sent = 0.0  # when the stop flag was sent to the workers
     while len(outcomes) < len(jobs):
-        with state.lock:  # first: the scheduler sends the event before the task's error
-            lost = [(i, worker) for i, worker in state.lost.items() if i in futures]
-        for i, worker in lost:  # its worker died: report it, never let Dask run it again
-            outcomes[i] = _lost(i, jobs[i], worker, control)
-            futures.pop(i).cancel()
-        done = [i for i, future in futures.items() if future.done()]
-        finished = [i for i in done if futures[i].status == "finished"]
-        for i, result in zip(finished, client.gather([futures[i] for i in finished]), strict=True):
-            outcomes[i] = _outcome(result, here, control)  # one round trip for all of them
-        for i in done:
-            if i not in outcomes:
-                outcomes[i] = _collect(futures[i], i, jobs[i], control)
-            del futures[i]
+        _collect_done(client, state, futures, jobs, outcomes, here)
         if control.stopping and not stop_sent and not killed.is_set():
             stop_sent = time.perf_counter()
-            client.run(_stop_run, run_id, on_error="ignore")
-            with state.lock:
-                waiting = [futures[i] for i in futures if i not in state.started]
-            client.cancel(waiting)  # never started: nothing to wait for
+            _send_stop(client, run_id, state, futures)
         if killed.is_set() or (stop_sent and time.perf_counter() - stop_sent > KILL_AFTER):
             # jobs that never look at the stop flag: end their worker processes. Not only when
             # the runner asks (kill hook): on Python 3.11 and 3.12 a Ctrl+C during Thread.join()
             # can make this thread look finished to the runner, which then never asks.
-            exiting = {w for w, yes in client.run(_exit_if_busy, run_id, on_error="ignore").items() if yes}
-            client.cancel(list(futures.values()))
-            with state.lock:
-                for i in futures:
-                    outcomes[i] = _lost(i, jobs[i], state.started.get(i, ""), control)
-            deadline = time.perf_counter() + KILL_WAIT  # so that the next run is not sent to them
-            while not exiting <= conn.removed and time.perf_counter() < deadline:
-                time.sleep(POLL / 5)
+            _end_workers(conn, run_id, state, futures, jobs, outcomes)
             break
         if len(outcomes) < len(jobs):
             time.sleep(POLL)
     return [outcomes[i] for i in sorted(outcomes)]
+
+
+def _collect_done(client: Any, state: _RunState, futures: dict[int, Any], jobs: Sequence[tuple[Any, ...]],
+                  outcomes: dict[int, Outcome], here: float) -> None:
+    """Step 1 of a round: move every job that ended (or whose worker died) from ``futures`` to ``outcomes``."""
+    control = state.control
+    with state.lock:  # first: the scheduler sends the event before the task's error
+        lost = [(i, worker) for i, worker in state.lost.items() if i in futures]
+    for i, worker in lost:  # its worker died: report it, never let Dask run it again
+        outcomes[i] = _lost(i, jobs[i], worker, control)
+        futures.pop(i).cancel()
+    done = [i for i, future in futures.items() if future.done()]
+    finished = [i for i in done if futures[i].status == "finished"]
+    for i, result in zip(finished, client.gather([futures[i] for i in finished]), strict=True):
+        outcomes[i] = _outcome(result, here, control)  # one round trip for all of them
+    for i in done:
+        if i not in outcomes:
+            outcomes[i] = _collect(futures[i], i, jobs[i], control)
+        del futures[i]
+
+
+def _send_stop(client: Any, run_id: str, state: _RunState, futures: dict[int, Any]) -> None:
+    """Step 2, once, when the run is stopping: raise the workers' stop flag; cancel the jobs not started."""
+    client.run(_stop_run, run_id, on_error="ignore")
+    with state.lock:
+        waiting = [futures[i] for i in futures if i not in state.started]
+    client.cancel(waiting)  # never started: nothing to wait for
+
+
+def _end_workers(conn: _Connection, run_id: str, state: _RunState, futures: dict[int, Any],
+                 jobs: Sequence[tuple[Any, ...]], outcomes: dict[int, Outcome]) -> None:
+    """Step 3, when jobs did not stop in time: end the workers that run them, and record those jobs as lost."""
+    client, control = conn.client, state.control
+    exiting = {w for w, yes in client.run(_exit_if_busy, run_id, on_error="ignore").items() if yes}
+    client.cancel(list(futures.values()))
+    with state.lock:
+        for i in futures:
+            outcomes[i] = _lost(i, jobs[i], state.started.get(i, ""), control)
+    deadline = time.perf_counter() + KILL_WAIT  # so that the next run is not sent to them
+    while not exiting <= conn.removed and time.perf_counter() < deadline:
+        time.sleep(POLL / 5)
 
 
 def _outcome(result: tuple[Outcome, str, float], here: float, control: Control) -> Outcome:

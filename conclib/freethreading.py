@@ -199,29 +199,46 @@ def gil_ab(python: str, n: int, repeat: int = 3) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- reading the measurements
 
 
+# The sentences below read measurements with the course's thresholds from conclib.reading. This file
+# must run as a plain script in any Python 3 (without conclib installed), so it imports reading only
+# inside the functions that read, which the script never calls.
+
 #: Two jobs in two threads: at most this many times the time of one counts as "at the same time" ...
 AT_ONCE = 1.3
 #: ... and at least this many times as "one after the other" (in between: not clear, e.g. a busy machine).
 IN_TURNS = 1.7
+# These two are not a noise tolerance around 1x, as reading's are: they place a ratio of unequal work
+# (two jobs against one) between its two expected values, 1x (side by side) and 2x (in turns). AT_ONCE
+# agrees with reading.SIDE_BY_SIDE: two jobs in at most 1.3x the time of one is 2 / 1.3 = 1.54 jobs' worth
+# of work per unit of time, at least SIDE_BY_SIDE (a test keeps them so).
 
 
 def two_threads_sentence(ratio: float, capacity: float | None = None) -> str:
     """What a measured ratio (two jobs in two threads / one job in one thread) says, in words."""
+    from conclib.reading import SIDE_BY_SIDE
+
     text = f"two jobs in two threads took {ratio:.2f}x the time of one job in one thread"
     if ratio <= AT_ONCE:
         return f"{text}: the two threads ran at the same time."
     if ratio >= IN_TURNS:
         busy = (f" (this machine runs only {capacity:.1f} CPUs at once, measured)"
-                if capacity is not None and capacity < 1.5 else "")
+                if capacity is not None and capacity < SIDE_BY_SIDE else "")
         return f"{text}: the threads took turns, one at a time{busy}."
     return (f"{text}: between 'at the same time' (about 1x) and 'in turns' (about 2x); "
             f"on a busy machine, run it again.")
 
 
-def relation(name: str, seconds: float, other: str, other_seconds: float, tolerance: float = 0.2) -> str:
-    """``name`` took about the same time as ``other`` (within ``tolerance``), or how many times as long."""
+def relation(name: str, seconds: float, other: str, other_seconds: float, tolerance: float | None = None) -> str:
+    """``name`` took about the same time as ``other``, or how many times as long.
+
+    "About the same" is :func:`conclib.reading.verdict`'s: within ``tolerance``, by default
+    :data:`conclib.reading.ONE_RUN_TOLERANCE` (20%), since only one time of each side is known here.
+    """
+    from conclib import reading
+
     ratio = seconds / other_seconds
-    if abs(ratio - 1) <= tolerance:
+    tol = reading.ONE_RUN_TOLERANCE if tolerance is None else tolerance
+    if reading.verdict(other_seconds / seconds, tol) == reading.SAME:
         return f"{name} took about the same time as {other} ({ratio:.2f}x)"
     return f"{name} took {ratio:.2f}x the time of {other}"
 

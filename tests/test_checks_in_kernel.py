@@ -152,3 +152,40 @@ def test_06_in_a_kernel(tmp_path: Path) -> None:
     ], tmp_path)
     assert "turn it around" in shown[2] or "✅" in shown[2]  # a ratio of exactly 1 reads both ways
     assert shown[4].startswith("✅ Right. Processes took")
+
+
+def test_06_beyond_the_gil_in_a_kernel(tmp_path: Path) -> None:
+    nb = notebook("06-beyond-the-gil.ipynb")
+    (count,), (letter,) = (blocks for _, blocks in solutions(nb))
+    shown = run_in_kernel("06-beyond-the-gil.ipynb", [
+        cell(nb, "d5c7ba66"),  # check.lost_updates(lost, counter), the answer cell never run
+        "counter = freethreading.run_experiment('counter', 10_000)\nlost = '0'",
+        cell(nb, "d5c7ba66"),
+        count,
+        "answer = b",
+        letter,
+    ], tmp_path)
+    assert "✋ Not answered yet. `lost` is not defined: run the cell above" in shown[0]
+    assert "NameError" not in shown[0], "the hint replaces the traceback"
+    assert "the text '0', not a whole number" in shown[2]
+    assert shown[3].startswith("✅ Right.")
+    assert 'Write the letter as a string: answer = "b"' in shown[4]
+    assert shown[5].startswith("✅ Right. Removing the GIL")
+
+
+def test_07_beyond_one_machine_in_a_kernel(tmp_path: Path) -> None:
+    nb = notebook("07-beyond-one-machine.ipynb")
+    measured = "work, overhead, workers = 5.0, {'dask': 0.003}, ['tcp://127.0.0.1:1', 'tcp://127.0.0.1:2']"
+    shown = run_in_kernel("07-beyond-one-machine.ipynb", [
+        measured,
+        cell(nb, "c20cea2e"),  # check.chunks(n_tasks, ...), the answer cell never run
+        "n_tasks = workers",
+        cell(nb, "c20cea2e"),
+        "n_tasks = 2 * len(workers)",
+        cell(nb, "c20cea2e"),
+        cell(nb, "41a9e75c"),  # check.cell_function_run(cell_run), never run
+    ], tmp_path)
+    assert "✋ Not answered yet. `n_tasks` is not defined: run the cell above" in shown[1]
+    assert "len(workers) is how many there are" in shown[3]
+    assert shown[5].startswith("✅ Right. 4 task(s)")
+    assert "✋ Not answered yet. `cell_run` is not defined" in shown[6]

@@ -27,7 +27,7 @@ def table(**medians: float) -> pd.DataFrame:
 IO = table(sequential=1.7, threads=0.22, processes=0.45, asyncio=0.21)
 #: What each notebook's earlier cells would have made, small enough for a test, per machine kind.
 CONTEXT: dict[str, list[dict[str, Any]]] = {
-    "02-working-with-threads.ipynb": [{"N": 1_000_000}],
+    "02-working-with-threads.ipynb": [{"N": 1_000_000, "times": {"threads": [1.0, 1.1], "sequential": [1.0, 1.05]}}],
     "03-working-with-processes.ipynb": [{"N": 100_000}],
     "04-threads-or-processes.ipynb": [
         {"info": {"parallel_capacity": 2.0}, "io_table": IO,

@@ -139,10 +139,65 @@ def test_why_no_faster(answer: Answer) -> None:
     assert_verdict(grade(answer, "check.why_no_faster(answer)", {"check": check}), answer)
 
 
+FASTER = {"threads": [0.52, 0.55, 0.5], "sequential": [1.0, 1.02, 0.98]}  # the GIL off, two free cores
+NO_FASTER = {"threads": [1.0, 1.04, 0.99], "sequential": [1.0, 1.02, 0.98]}  # the GIL off, one core
+
+FREE_WHY = [
+    Answer("right", "answer = 'b'", "right", "without the GIL, so each thread ran its countdown on a core"),
+    Answer("capital", "answer = 'B'", "right", "PYTHON_GIL=1"),
+    Answer("full-text", f"answer = {check.FREE_CHOICES['b']!r}", "right", "at the same time"),
+    Answer("smaller-numbers", "answer = 'a'", "wrong", r"\[N\] \* 2"),
+    Answer("start-is-fast", "answer = 'c'", "wrong", "never saves any"),
+    Answer("reused", "answer = 'd'", "wrong", "nothing is shared or reused"),
+    Answer("untouched", "answer = None", "missing", "'b'"),
+]
+ONE_CORE_WHY = [
+    Answer("right", "answer = 'b'", "right", "only on two free cores"),
+    Answer("the-gil", "answer = 'a'", "wrong", "runs without the GIL"),
+    Answer("never-at-once", "answer = 'c'", "wrong", "parallel_capacity"),
+    Answer("start-cost", "answer = 'd'", "wrong", "microseconds"),
+]
+
+
+@pytest.fixture
+def gil_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A free-threaded Python with the GIL off, as the check reads it (no such Python here)."""
+    monkeypatch.setattr(conclib.machine, "gil_enabled", lambda: False)
+
+
+@pytest.mark.usefixtures("gil_off")
+@pytest.mark.parametrize(("answer", "times"), [(a, FASTER) for a in FREE_WHY] + [(a, NO_FASTER) for a in ONE_CORE_WHY],
+                         ids=lambda x: getattr(x, "id", ""))
+def test_why_no_faster_without_the_gil(answer: Answer, times: dict) -> None:
+    namespace = {"check": check, "times": times}
+    assert_verdict(grade(answer, "check.why_no_faster(answer, times)", namespace), answer)
+
+
+@pytest.mark.parametrize(("gil", "times", "question", "choices"), [
+    (True, FASTER, "no faster", check.GIL_CHOICES),  # with the GIL the question never changes
+    (False, FASTER, "finish sooner", check.FREE_CHOICES),
+    (False, NO_FASTER, "yet the two countdown threads were no faster", check.FREE_ONE_CORE_CHOICES),
+])
+def test_the_question_fits_this_python_and_the_measurement(gil: bool, times: dict, question: str, choices: dict,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(conclib.machine, "gil_enabled", lambda: gil)
+    check.gil_question(times)
+    shown = capsys.readouterr().out
+    assert question in shown.splitlines()[0]
+    assert all(f"{key}) {text}" in shown for key, text in choices.items())
+
+
+def test_without_the_gil_the_check_asks_for_the_measurement(gil_off: None) -> None:
+    verdict = check.why_no_faster("b")
+    assert not verdict and "check.why_no_faster(answer, times)" in verdict.message
+
+
 def test_an_answer_cell_never_run_gets_a_hint() -> None:
     from conclib.checks import name_error_hint
 
     for name in ("threads", "clock", "answer"):
         assert "is not defined: run the cell above" in (name_error_hint(name) or "")
+    assert "run the cell that measures `times`" in (name_error_hint("times") or "")
     assert 'answer = "b"' in (name_error_hint("b") or "")
     assert name_error_hint("some_other_name") is None

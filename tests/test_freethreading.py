@@ -133,6 +133,13 @@ def test_bad_repeat_is_refused() -> None:
         freethreading.gil_ab(sys.executable, 10, repeat=0)
 
 
+def test_the_thresholds_agree_with_reading() -> None:
+    from conclib import reading
+
+    assert 2 / freethreading.AT_ONCE >= reading.SIDE_BY_SIDE  # "at the same time": the threads ran side by side
+    assert freethreading.AT_ONCE < freethreading.IN_TURNS
+
+
 @pytest.mark.parametrize(("ratio", "capacity", "words"), [
     (1.05, 2.0, "ran at the same time"),
     (1.3, 2.0, "ran at the same time"),
@@ -147,5 +154,7 @@ def test_the_sentence_follows_the_ratio(ratio: float, capacity: float, words: st
 
 def test_relation() -> None:
     assert freethreading.relation("a", 1.1, "b", 1.0) == "a took about the same time as b (1.10x)"
+    assert freethreading.relation("a", 1.0, "b", 1.2) == "a took about the same time as b (0.83x)"  # 20% both ways
+    assert freethreading.relation("a", 1.1, "b", 1.0, tolerance=0.05) == "a took 1.10x the time of b"
     assert freethreading.relation("a", 2.0, "b", 1.0) == "a took 2.00x the time of b"
     assert freethreading.relation("a", 0.5, "b", 1.0) == "a took 0.50x the time of b"

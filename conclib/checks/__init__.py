@@ -12,6 +12,8 @@ notebook                    module
 03-working-with-processes   :mod:`.working_with_processes`
 04-threads-or-processes     :mod:`.threads_or_processes`
 05-async-python             :mod:`.async_python`
+06-beyond-the-gil           :mod:`.beyond_the_gil`
+07-beyond-one-machine       :mod:`.beyond_one_machine`
 08-summary                  :mod:`.summary`
 ==========================  =====================================
 

@@ -187,25 +187,10 @@ def _failure(outcome: _Outcome, call: str, limit: float) -> Verdict | None:
 # --------------------------------------------------------------------------- exercise 1
 
 
-def concurrent(main: Any = None, limit: float = 5.0) -> Verdict:
-    """Exercise 1: run the learner's ``main()`` and check it downloaded every page at the same time.
-
-    Right: every download started before any of them ended, each page once, the pages
-    returned in the order of :data:`URLS` (``gather``, ``TaskGroup`` and ``create_task`` all do).
-    """
+def _pages_problem(outcome: _Outcome) -> Verdict | None:
+    """What is wrong with the pages ``main()`` downloaded and returned, or None."""
     __tracebackhide__ = HIDE_FRAMES
-    problem = _not_a_coroutine_function(main, "main", "")
-    if problem is not None:
-        return problem
-    _downloads.clear()
-    start = time.perf_counter()
-    outcome = _run_bounded(main, limit)
-    elapsed = time.perf_counter() - start
-    failure = _failure(outcome, "main()", limit)
-    if failure is not None:
-        return failure
     result = outcome.value
-    total, slowest = sum(PAGES.values()), max(PAGES.values())
     if _has_awaitables(result):
         _close(result)
         return wrong("main() returned coroutines instead of pages: calling download(url) only makes a "
@@ -227,6 +212,30 @@ def concurrent(main: Any = None, limit: float = 5.0) -> Verdict:
             return wrong("The right pages, but not in the order of URLS: gather returns the results in the "
                          "order you passed the coroutines, whichever finishes first.")
         return wrong(f"main() returned {result!r}; expected the list of pages in the order of URLS: {expected}.")
+    return None
+
+
+def concurrent(main: Any = None, limit: float = 5.0) -> Verdict:
+    """Exercise 1: run the learner's ``main()`` and check it downloaded every page at the same time.
+
+    Right: every download started before any of them ended, each page once, the pages
+    returned in the order of :data:`URLS` (``gather``, ``TaskGroup`` and ``create_task`` all do).
+    """
+    __tracebackhide__ = HIDE_FRAMES
+    problem = _not_a_coroutine_function(main, "main", "")
+    if problem is not None:
+        return problem
+    _downloads.clear()
+    start = time.perf_counter()
+    outcome = _run_bounded(main, limit)
+    elapsed = time.perf_counter() - start
+    failure = _failure(outcome, "main()", limit)
+    if failure is not None:
+        return failure
+    problem = _pages_problem(outcome)
+    if problem is not None:
+        return problem
+    total, slowest = sum(PAGES.values()), max(PAGES.values())
     first = min(s for _, s, _ in _downloads)
     spans = ", ".join(f"{url} {s - first:.2f}-{e - first:.2f} s" for url, s, e in _downloads)
     if max(s for _, s, _ in _downloads) >= min(e for _, _, e in _downloads):

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from typing import Any
 
 import numpy as np
 
-from . import Verdict, missing, passed, wrong
+from . import HIDE_FRAMES, Verdict, blank, is_number, missing, passed, register_answers, wrong
 
 __all__ = ["cell_function_run", "chunks", "predicted_seconds"]
 
-#: An answer passes if its predicted time is at most this much above the best possible one.
+register_answers({
+    "n_tasks": "run the cell above that sets `n_tasks = ...` (your answer), then this check again.",
+    "cell_run": "run the cell above that sets `cell_run = conclib.run(\"dask\", ...)`, then this check again.",
+})
+
+#: An answer passes if its predicted time is at most this much above the best possible one (the notebook says
+#: 10%). Not a noise tolerance like conclib.reading's: the times it compares come from a formula, not a clock;
+#: it is how close to the best a teacher accepts.
 TOLERANCE = 0.10
 #: The largest number of tasks the check tries when it looks for the best one.
 MOST_TASKS = 100_000
@@ -35,13 +43,27 @@ def _check_model_input(work: Any, overhead: Any, workers: Any) -> None:
         raise ValueError(f"workers must be a whole number >= 1 (the cluster's workers), got {workers!r}")
 
 
+def _not_a_count(n_tasks: Any) -> Verdict:
+    """``n_tasks`` is no whole number >= 1: say what it is instead."""
+    __tracebackhide__ = HIDE_FRAMES
+    if isinstance(n_tasks, str):
+        return wrong(f"`n_tasks` is the text {n_tasks!r}; n_tasks must be a whole number >= 1, without quotes.")
+    if isinstance(n_tasks, (list, tuple)):
+        return wrong(f"`n_tasks` is a {type(n_tasks).__name__} of {len(n_tasks)} item(s), not a number "
+                     "(`workers` is the list of the workers' addresses; len(workers) is how many there are). "
+                     "n_tasks must be a whole number >= 1.")
+    return wrong(f"n_tasks must be a whole number >= 1, got {n_tasks!r}.")
+
+
 def chunks(n_tasks: Any = None, *, work: float, overhead: float, workers: int) -> Verdict:
     """07: a number of tasks whose predicted time is within 10% of the best, for this work, overhead and cluster."""
+    __tracebackhide__ = HIDE_FRAMES
     _check_model_input(work, overhead, workers)
-    if n_tasks is None or n_tasks is ...:
+    if blank(n_tasks):
         return missing("Set `n_tasks` to a whole number: how many tasks to cut the work into.")
-    if isinstance(n_tasks, bool) or not isinstance(n_tasks, int) or n_tasks < 1:
-        return wrong(f"n_tasks must be a whole number >= 1, got {n_tasks!r}.")
+    if not is_number(n_tasks) or float(n_tasks) != int(n_tasks) or n_tasks < 1:
+        return _not_a_count(n_tasks)
+    n_tasks = int(n_tasks)
     k = np.arange(1, MOST_TASKS + 1)
     times = np.ceil(k / workers) * (work / k + overhead)  # predicted_seconds for every k at once
     best_k = int(k[np.argmin(times)])
@@ -65,18 +87,36 @@ def chunks(n_tasks: Any = None, *, work: float, overhead: float, workers: int) -
                  f"Use fewer, bigger tasks.")
 
 
+def _conclib_task(name: str) -> bool:
+    """``name`` is one of conclib's task functions, not the learner's own function of the same name."""
+    from .. import iotasks, tasks
+
+    ours = {key for module in (tasks, iotasks) for key, obj in vars(module).items()
+            if callable(obj) and getattr(obj, "__module__", None) == module.__name__}
+    own = getattr(sys.modules.get("__main__"), name, None)  # a notebook's cells define their functions there
+    return name in ours and getattr(own, "__module__", None) != "__main__"
+
+
+def _not_a_run(run: Any) -> Verdict:
+    __tracebackhide__ = HIDE_FRAMES
+    if callable(run):
+        return wrong(f"`cell_run` is the function {getattr(run, '__name__', run)!r} itself, not a run. Call "
+                     'conclib.run and keep what it returns: cell_run = conclib.run("dask", your_function, jobs).')
+    return wrong(f"`cell_run` must be what conclib.run(...) returns (a conclib.Run), got a {type(run).__name__}.")
+
+
 def cell_function_run(run: Any = None) -> Verdict:
     """07: a ``conclib.run("dask", your_function, ...)`` result, your function defined in a notebook cell."""
-    from .. import Run, tasks
+    __tracebackhide__ = HIDE_FRAMES
+    from .. import Run
 
-    if run is None:
+    if blank(run):
         return missing('Set `cell_run` to the result of conclib.run("dask", your_function, jobs).')
     if not isinstance(run, Run):
-        return wrong(f"`cell_run` must be what conclib.run(...) returns (a conclib.Run), got a {type(run).__name__}.")
+        return _not_a_run(run)
     if run.model != "dask":
         return wrong(f'This run used model={run.model!r}; the exercise is about model="dask".')
-    ours = {name for name, obj in vars(tasks).items() if getattr(obj, "__module__", None) == tasks.__name__}
-    if run.task in ours:
+    if _conclib_task(run.task):
         return wrong(f"{run.task!r} comes with conclib. Define your own function in a notebook cell and run that.")
     if run.status != "ok":
         return wrong(f"The run ended with status {run.status!r}; look at cell_run.to_frame() for the error.")

@@ -5,9 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import Verdict, missing, passed, wrong
+from . import (
+    HIDE_FRAMES,
+    Verdict,
+    blank,
+    choice,
+    choice_problem,
+    is_number,
+    missing,
+    passed,
+    register_answers,
+    wrong,
+)
 
 __all__ = ["GIL_CHOICES", "lost_updates", "why_the_gil_stays"]
+
+register_answers({
+    "lost": "run the cell above that sets `lost = ...` (your answer), then this check again.",
+    "answer": "run the cell above that sets `answer = ...` (your letter), then this check again.",
+})
 
 #: The multiple-choice answers of the question "why does the default build still have the GIL?".
 GIL_CHOICES = {
@@ -28,30 +44,38 @@ def _unlocked_row(rows: Any) -> dict[str, Any] | None:
     return None
 
 
-def lost_updates(lost: Any = None, rows: Any = None) -> Verdict:
-    """06: ``lost`` must be how many deposits the run without a lock lost, read from ``rows``.
+def _is_share(lost: float, row: dict[str, Any]) -> bool:
+    """``lost`` is the lost share of the deposits, as a fraction (0.23) or in percent (23.4), not a count."""
+    share = (int(row["expected"]) - int(row["balance"])) / int(row["expected"])
+    return share > 0 and lost > 0 and lost != share * int(row["expected"]) and (
+        abs(lost - share) < 0.005 or abs(lost - 100 * share) < 0.5)
 
-    Args:
-        lost: the learner's answer, a whole number.
-        rows: what ``freethreading.run_experiment("counter", ...)`` returned (both runs).
-    """
-    row = _unlocked_row(rows)
-    if row is None:
-        return wrong("Pass the counter measurement as `rows` (the list that run_experiment(\"counter\", ...) "
-                     "returned), so the check knows what your run lost.")
-    if lost is None:
-        return missing("Set `lost` to a whole number: how many deposits the run without a lock lost.")
-    if isinstance(lost, bool) or not isinstance(lost, (int, float)) or lost != int(lost):
-        return wrong(f"lost must be a whole number of deposits, got {lost!r}.")
-    lost = int(lost)
+
+def _share_hint(lost: Any) -> Verdict:
+    return wrong(f"{lost!r} is the share of the deposits that were lost. The exercise asks how many deposits: "
+                 "row['expected'] - row['balance'], a whole number.")
+
+
+def _not_a_count(lost: Any, row: dict[str, Any]) -> Verdict:
+    """``lost`` is no whole number: say what it is instead, and how to make it one."""
+    __tracebackhide__ = HIDE_FRAMES
+    if isinstance(lost, str):
+        return wrong(f"`lost` is the text {lost!r}, not a whole number. Compute the number, without quotes: "
+                     "lost = row['expected'] - row['balance'].")
+    if hasattr(lost, "iloc") or isinstance(lost, (list, tuple)):
+        return wrong(f"`lost` is a {type(lost).__name__}, not one number. Take the number out of it "
+                     "(for a pandas Series: lost.iloc[0]), or compute it from the dict: "
+                     "row['expected'] - row['balance'].")
+    if is_number(lost) and _is_share(float(lost), row):
+        return _share_hint(lost)
+    return wrong(f"lost must be a whole number of deposits, got {lost!r}.")
+
+
+def _wrong_count(lost: int, row: dict[str, Any]) -> Verdict:
+    """``lost`` is a whole number but not the right one: name the mistake it looks like."""
+    __tracebackhide__ = HIDE_FRAMES
     expected, balance = int(row["expected"]), int(row["balance"])
     right = expected - balance
-    if lost == right:
-        if right == 0:
-            return passed(f"0: this run kept all {expected:,} deposits. That was the timing of this run, "
-                          "not a promise: nothing stops a thread between its read and its write.")
-        return passed(f"{right:,} of {expected:,} deposits ({right / expected:.1%}) were lost: a thread read "
-                      "the balance, another thread wrote a new one, and the first one wrote over it.")
     if lost == balance and balance != right:
         return wrong(f"{lost:,} is the final balance, what was kept. Lost means expected minus kept: "
                      "row['expected'] - row['balance'].")
@@ -61,6 +85,8 @@ def lost_updates(lost: Any = None, rows: Any = None) -> Verdict:
     if lost == expected and right != expected:
         return wrong(f"{lost:,} is what two threads should have added in total. How much of it is missing "
                      "from the balance?")
+    if _is_share(lost, row):
+        return _share_hint(lost)
     if lost < 0 or lost > expected:
         return wrong(f"Between 0 and {expected:,} deposits can be lost; {lost:,} is outside. Use "
                      "row['expected'] - row['balance'] for the row whose 'locked' is False.")
@@ -68,13 +94,42 @@ def lost_updates(lost: Any = None, rows: Any = None) -> Verdict:
                  "row['expected'] - row['balance'].")
 
 
+def lost_updates(lost: Any = None, rows: Any = None) -> Verdict:
+    """06: ``lost`` must be how many deposits the run without a lock lost, read from ``rows``.
+
+    Args:
+        lost: the learner's answer, a whole number.
+        rows: what ``freethreading.run_experiment("counter", ...)`` returned (both runs).
+    """
+    __tracebackhide__ = HIDE_FRAMES
+    row = _unlocked_row(rows)
+    if row is None:
+        return wrong("Pass the counter measurement as `rows` (the list that run_experiment(\"counter\", ...) "
+                     "returned), so the check knows what your run lost.")
+    if blank(lost):
+        return missing("Set `lost` to a whole number: how many deposits the run without a lock lost.")
+    if isinstance(lost, bool) or not is_number(lost) or float(lost) != int(lost):
+        return _not_a_count(lost, row)
+    lost = int(lost)
+    expected, balance = int(row["expected"]), int(row["balance"])
+    right = expected - balance
+    if lost == right:
+        if right == 0:
+            return passed(f"0: this run kept all {expected:,} deposits. That was the timing of this run, "
+                          "not a promise: nothing stops a thread between its read and its write.")
+        return passed(f"{right:,} of {expected:,} deposits ({right / expected:.1%}) were lost: a thread read "
+                      "the balance, another thread wrote a new one, and the first one wrote over it.")
+    return _wrong_count(lost, row)
+
+
 def why_the_gil_stays(answer: Any = None) -> Verdict:
     """06: why the default CPython build still has the GIL (``"a"``..``"d"``)."""
-    if answer is None:
+    __tracebackhide__ = HIDE_FRAMES
+    if blank(answer):
         return missing(f"Set `answer` to one of {', '.join(map(repr, GIL_CHOICES))}.")
-    key = str(answer).strip().lower()
-    if key not in GIL_CHOICES:
-        return wrong(f"answer must be one of {', '.join(map(repr, GIL_CHOICES))}, got {answer!r}.")
+    key = choice(answer, GIL_CHOICES)
+    if key is None:
+        return wrong(choice_problem(answer, GIL_CHOICES))
     if key == "b":
         return passed("Removing the GIL costs some speed in one thread, and every C extension must be "
                       "ready for threads that really run at once. PEP 779 made the free-threaded build "

@@ -8,6 +8,7 @@ from typing import Any
 
 from .._base import MODELS
 from ..course import CHEATSHEET_SECONDS
+from ..reading import MIN_TOLERANCE
 from . import HIDE_FRAMES, Verdict, blank, is_number, missing, model_name, passed, register_answers, same_number, wrong
 
 __all__ = ["CHEATSHEET", "SITUATIONS", "TIE", "ratio", "which_tool"]
@@ -21,8 +22,53 @@ register_answers({
 #: The cheat-sheet's published figures (seconds, two countdowns from 100_000_000).
 CHEATSHEET = CHEATSHEET_SECONDS
 
-#: A ratio this close to 1 (10%) reads as "about the same time"; the notebook states it.
-TIE = 0.1
+#: A ratio this close to 1 (10%) reads as "about the same time"; the notebook states it. It is reading's
+#: smallest tolerance: a difference below it is never called faster or slower.
+TIE = MIN_TOLERANCE
+
+
+def _not_a_ratio(answer: Any) -> Verdict:
+    """``answer`` is no single number: say what it is instead."""
+    __tracebackhide__ = HIDE_FRAMES
+    if isinstance(answer, str):
+        return wrong(f"`ratio` is the text {answer!r}; compute it as a number, without quotes: "
+                     'table.loc["processes", "median"] / table.loc["threads", "median"].')
+    if hasattr(answer, "__len__"):
+        return wrong(f"`ratio` is a whole {type(answer).__name__}, not one number: pick the two cells, "
+                     'table.loc["processes", "median"] / table.loc["threads", "median"].')
+    return wrong(f"`ratio` should be a number, got {answer!r} (a {type(answer).__name__}).")
+
+
+def _wrong_ratio(value: float, right: float, medians: Any) -> Verdict:
+    """``value`` is not processes / threads: name the number it is instead, where it is a common one."""
+    __tracebackhide__ = HIDE_FRAMES
+    theirs = CHEATSHEET["processes"] / CHEATSHEET["threads"]
+    if same_number(value, 1 / right):
+        return wrong(f"{value:.2f} is threads divided by processes; turn it around: processes / threads.")
+    if same_number(value, 100 * right):
+        return wrong("That looks like a percentage; the exercise asks for the plain ratio "
+                     "(processes / threads, e.g. 0.54 rather than 54).")
+    if same_number(value, theirs):
+        return wrong(f"{value:.2f} is the cheat-sheet's ratio ({CHEATSHEET['processes']} / "
+                     f"{CHEATSHEET['threads']}); compute yours from `table`.")
+    for a, b in itertools.permutations(medians.index, 2):
+        if same_number(value, float(medians[a] / medians[b])):
+            return wrong(f"{value:.2f} is {a} / {b}; the exercise asks for processes / threads.")
+    if same_number(value, float(medians["processes"] - medians["threads"])):
+        return wrong("That is a difference in seconds; the exercise asks for a ratio: divide, do not subtract.")
+    return wrong(f'{value:.3f} is not processes / threads from your table: use table.loc["processes", '
+                 f'"median"] / table.loc["threads", "median"].')
+
+
+def _reading(right: float) -> str:
+    """What a right ratio says about this machine."""
+    if not getattr(sys, "_is_gil_enabled", lambda: True)():
+        return "this Python runs without the GIL, so threads, too, can count on several cores at once"
+    if right < 1 - TIE:
+        return "processes finished sooner: this machine ran the two countdowns on two cores at once"
+    if right > 1 + TIE:
+        return "processes were slower: starting them cost more than running side by side gained"
+    return f"both took about the same time (within {TIE:.0%}): this machine did not run the two countdowns at once"
 
 
 def ratio(answer: Any = None, table: Any = None) -> Verdict:
@@ -35,46 +81,17 @@ def ratio(answer: Any = None, table: Any = None) -> Verdict:
         return missing("Run the comparison cell first (`table = conclib.compare(...)`).")
     if blank(answer):
         return missing('Compute `ratio` from `table`: the "median" of processes divided by that of threads.')
-    if isinstance(answer, str):
-        return wrong(f"`ratio` is the text {answer!r}; compute it as a number, without quotes: "
-                     'table.loc["processes", "median"] / table.loc["threads", "median"].')
-    if hasattr(answer, "__len__"):
-        return wrong(f"`ratio` is a whole {type(answer).__name__}, not one number: pick the two cells, "
-                     'table.loc["processes", "median"] / table.loc["threads", "median"].')
     if not is_number(answer):
-        return wrong(f"`ratio` should be a number, got {answer!r} (a {type(answer).__name__}).")
+        return _not_a_ratio(answer)
     value = float(answer)
     medians = table["median"]
     right = float(medians["processes"] / medians["threads"])
     theirs = CHEATSHEET["processes"] / CHEATSHEET["threads"]
     if not same_number(value, right):
-        if same_number(value, 1 / right):
-            return wrong(f"{value:.2f} is threads divided by processes; turn it around: processes / threads.")
-        if same_number(value, 100 * right):
-            return wrong("That looks like a percentage; the exercise asks for the plain ratio "
-                         "(processes / threads, e.g. 0.54 rather than 54).")
-        if same_number(value, theirs):
-            return wrong(f"{value:.2f} is the cheat-sheet's ratio ({CHEATSHEET['processes']} / "
-                         f"{CHEATSHEET['threads']}); compute yours from `table`.")
-        for a, b in itertools.permutations(medians.index, 2):
-            if same_number(value, float(medians[a] / medians[b])):
-                return wrong(f"{value:.2f} is {a} / {b}; the exercise asks for processes / threads.")
-        if same_number(value, float(medians["processes"] - medians["threads"])):
-            return wrong("That is a difference in seconds; the exercise asks for a ratio: divide, do not subtract.")
-        return wrong(f'{value:.3f} is not processes / threads from your table: use table.loc["processes", '
-                     f'"median"] / table.loc["threads", "median"].')
-    if not getattr(sys, "_is_gil_enabled", lambda: True)():
-        verdict = "this Python runs without the GIL, so threads, too, can count on several cores at once"
-    elif right < 1 - TIE:
-        verdict = "processes finished sooner: this machine ran the two countdowns on two cores at once"
-    elif right > 1 + TIE:
-        verdict = "processes were slower: starting them cost more than running side by side gained"
-    else:
-        verdict = f"both took about the same time (within {TIE:.0%}): this machine did not run the two " \
-                  "countdowns at once"
+        return _wrong_ratio(value, right, medians)
     return passed(f"Processes took {right:.2f}x the time of threads here; on the cheat-sheet's machine "
                   f"{theirs:.2f}x ({CHEATSHEET['processes']} s / {CHEATSHEET['threads']} s). A ratio compares "
-                  f"across machines where seconds do not. Here {verdict}.")
+                  f"across machines where seconds do not. Here {_reading(right)}.")
 
 
 #: Each situation, the tools that fit it, and why.

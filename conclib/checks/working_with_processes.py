@@ -106,16 +106,11 @@ def amdahl(speedup: Any = None, parallel_fraction: float = 0.9, workers: int = 4
     return wrong(f"Use {formula}.")
 
 
-def own_task(task: Any = None, run: Any = None) -> Verdict:
-    """Exercise 3: ``task`` is the learner's function from their own module, ``run`` its processes run."""
+def _task_problem(task: Any) -> Verdict | None:
+    """What is wrong with ``my_task`` (not a function, conclib's, from a notebook cell), or None."""
     __tracebackhide__ = HIDE_FRAMES
-    from .. import Run
     from .._base import task_name
 
-    if blank(task) and blank(run):
-        return missing('Set `my_task` to your function and `my_run` to conclib.run("processes", my_task, jobs).')
-    if blank(task):
-        return missing("Set `my_task` to your own function, the one you imported from your module.")
     if isinstance(task, str):
         return wrong(f"`my_task` is the text {task!r}; set it to the function itself, without quotes.")
     if not callable(task):
@@ -128,6 +123,14 @@ def own_task(task: Any = None, run: Any = None) -> Verdict:
     if module == "__main__":
         return wrong(f"{name} was defined in a notebook cell, so a worker process may not find it. Write it "
                      "into a module with %%writefile something.py, then `from something import ...`.")
+    return None
+
+
+def _run_problem(run: Any, name: str) -> Verdict | None:
+    """What is wrong with ``my_run``, the processes run of the task called ``name``, or None."""
+    __tracebackhide__ = HIDE_FRAMES
+    from .. import Run
+
     if blank(run):
         return missing('Set `my_run` to the result of conclib.run("processes", my_task, [N // 10] * 2).')
     if inspect.isfunction(run) or isinstance(run, str):
@@ -146,6 +149,24 @@ def own_task(task: Any = None, run: Any = None) -> Verdict:
         return wrong(f"Give at least two jobs, so two processes run your task; this run had {run.n_jobs}.")
     if any(job.pid == os.getpid() for job in run.jobs):
         return wrong('A job ran in this notebook\'s own process; under model="processes" it should not.')
+    return None
+
+
+def own_task(task: Any = None, run: Any = None) -> Verdict:
+    """Exercise 3: ``task`` is the learner's function from their own module, ``run`` its processes run."""
+    __tracebackhide__ = HIDE_FRAMES
+    from .._base import task_name
+
+    if blank(task) and blank(run):
+        return missing('Set `my_task` to your function and `my_run` to conclib.run("processes", my_task, jobs).')
+    if blank(task):
+        return missing("Set `my_task` to your own function, the one you imported from your module.")
+    problem = _task_problem(task)  # a Verdict, which is falsy when wrong: compare with None, never `or`
+    if problem is None:
+        problem = _run_problem(run, task_name(task))
+    if problem is not None:
+        return problem
+    name, module = task_name(task), getattr(task, "__module__", None) or ""
     pids = sorted({job.pid for job in run.jobs})
     return passed(f"Your function {name!r} from {module} ran in {len(pids)} worker process(es) with PIDs "
                   f"{pids}, none of them this notebook's ({os.getpid()}).")

@@ -11,16 +11,17 @@ running when their cell ended: those threads were not joined.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import threading
 import time
 from typing import Any
 
 from ..tasks import countdown as _countdown
-from . import HIDE_FRAMES, Verdict, blank, choice, choice_problem, is_number, missing, passed, register_answers, wrong
+from . import HIDE_FRAMES, Verdict, blank, is_number, missing, passed, register_answers, wrong
+from ._gil_question import FREE_CHOICES, FREE_ONE_CORE_CHOICES, GIL_CHOICES, gil_question, why_no_faster  # exercise 3
 from ._shared_state import safe_counter  # exercise 4 (shared state), in a module of its own for its length
 
-__all__ = ["GIL_CHOICES", "MIN_SECONDS", "clock", "countdown", "safe_counter", "start_and_join", "why_no_faster"]
+__all__ = ["FREE_CHOICES", "FREE_ONE_CORE_CHOICES", "GIL_CHOICES", "MIN_SECONDS", "clock", "countdown", "gil_question",
+           "safe_counter", "start_and_join", "why_no_faster"]
 
 #: A recorded countdown lasts at least this long, so threads started together are seen together.
 MIN_SECONDS = 0.2
@@ -93,6 +94,7 @@ def _install() -> None:
         "threads": "run the cell above that sets `threads = ...` (your answer), then this check again.",
         "clock": "run the cell above that sets `clock = ...` (your answer), then this check again.",
         "answer": "run the cell above that sets `answer = ...` (your letter), then this check again.",
+        "times": "run the cell that measures `times` (five runs of each, alternating), then this check again.",
     })
     try:
         from IPython import get_ipython
@@ -159,6 +161,12 @@ def _shape(threads: Any, count: int) -> Verdict | None:
         return wrong(f"`threads` is a list of None. {_START_RETURNS_NONE}")
     if len(threads) != count:
         return wrong(f"The exercise asks for {count} threads; your list has {len(threads)}.")
+    return _items_problem(threads, count)
+
+
+def _items_problem(threads: list[Any] | tuple[Any, ...], count: int) -> Verdict | None:
+    """What is wrong with the items of a list of ``count`` threads, before anything ran, or None."""
+    __tracebackhide__ = HIDE_FRAMES
     for i, t in enumerate(threads):
         if t is None:
             return wrong(f"threads[{i}] is None. {_START_RETURNS_NONE}")
@@ -246,11 +254,23 @@ def clock(clock: Any = None) -> Verdict:
         return wrong("`clock` is the whole time module; pick one of its functions: clock = time.something.")
     name = getattr(clock, "__name__", "")
     if getattr(clock, "__module__", None) != "time" or getattr(time, name, None) is not clock:
-        if callable(clock):
-            return wrong(f"{name or repr(clock)} is not a function of the time module (it comes from "
-                         f"{getattr(clock, '__module__', None) or 'your notebook'}). Set `clock` to one of "
-                         "time's own functions: clock = time.something.")
-        return wrong(f"`clock` must be a function of the time module, got {clock!r}.")
+        return _not_from_time(clock, name)
+    return _wrong_clock(name)
+
+
+def _not_from_time(clock: Any, name: str) -> Verdict:
+    """``clock`` is no function of the time module: say where it comes from."""
+    __tracebackhide__ = HIDE_FRAMES
+    if callable(clock):
+        return wrong(f"{name or repr(clock)} is not a function of the time module (it comes from "
+                     f"{getattr(clock, '__module__', None) or 'your notebook'}). Set `clock` to one of "
+                     "time's own functions: clock = time.something.")
+    return wrong(f"`clock` must be a function of the time module, got {clock!r}.")
+
+
+def _wrong_clock(name: str) -> Verdict:
+    """``time.<name>`` is a function of the time module, but not the clock for durations: why not."""
+    __tracebackhide__ = HIDE_FRAMES
     if name in ("time", "time_ns"):
         return wrong(f"time.{name}() is the calendar clock: the system may set it forward or back while you "
                      "measure (network time sync, a manual change). Look for the clock made for durations.")
@@ -263,36 +283,3 @@ def clock(clock: Any = None) -> Verdict:
     if name == "sleep":
         return wrong("time.sleep() waits; it does not read a clock. Pick the function that tells the time.")
     return wrong(f"time.{name} is not one of the clocks from this section; pick the one made for durations.")
-
-
-# --------------------------------------------------------------------------- exercise 3
-
-#: The multiple-choice answers of 02's GIL question.
-GIL_CHOICES = {
-    "a": "The threads wait for each other's I/O.",
-    "b": "Only the thread holding the GIL runs Python code, so the two countdowns take turns on one core.",
-    "c": "Starting a thread takes about as long as the countdown itself.",
-    "d": "The operating system runs all threads of a process on one core.",
-}
-
-_GIL_HINTS = {
-    "a": "The countdown does no I/O at all: it only computes. Who decides which thread may compute?",
-    "c": "Starting a thread takes microseconds, and the countdown takes much longer. Look at the timeline "
-         "again: both threads start at once and take turns.",
-    "d": "The operating system happily runs the threads of one process on different cores (a C "
-         "extension that releases the GIL uses them). What stops Python code from doing so?",
-}
-
-
-def why_no_faster(answer: Any = None) -> Verdict:
-    """Exercise 3: why two countdown threads are no faster than one after the other (``"a"``..``"d"``)."""
-    __tracebackhide__ = HIDE_FRAMES
-    if blank(answer):
-        return missing(f"Set `answer` to one of {', '.join(map(repr, GIL_CHOICES))}.")
-    key = choice(answer, GIL_CHOICES)
-    if key is None:
-        return wrong(choice_problem(answer, GIL_CHOICES))
-    if key == "b":
-        return passed("The GIL lets one thread at a time run Python code; the threads hand it over about "
-                      f"every {sys.getswitchinterval() * 1000:g} ms, so together they still use about one core.")
-    return wrong(_GIL_HINTS[key])
