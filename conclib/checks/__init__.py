@@ -40,6 +40,7 @@ __all__ = ["Verdict", "blank", "choice", "choice_problem", "decimals", "is_numbe
            "name_error_hint", "passed", "register_answers", "same_number", "words", "wrong"]
 
 from .._base import HIDE_FRAMES as HIDE_FRAMES  # the check modules hide their frames with it too
+from .._base import MODELS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,9 +189,10 @@ _MODEL_WORDS = {
     "threads": "threads", "thread": "threads", "threading": "threads",
     "processes": "processes", "process": "processes", "multiprocessing": "processes",
     "asyncio": "asyncio", "async": "asyncio", "coroutines": "asyncio", "coroutine": "asyncio",
-    "interpreters": "interpreters", "interpreter": "interpreters", "subinterpreters": "interpreters",
-    "subinterpreter": "interpreters",
 }
+if "interpreters" in MODELS:  # Python 3.14+: a model only where this Python has it
+    _MODEL_WORDS.update(dict.fromkeys(("interpreters", "interpreter", "subinterpreters", "subinterpreter"),
+                                      "interpreters"))
 
 
 def model_name(value: Any) -> str | None:
