@@ -88,6 +88,7 @@ def _run_bounded(make: Callable[[], Awaitable[Any]], limit: float) -> _Outcome:
     async def bounded() -> Any:
         tasks.append(asyncio.current_task())  # type: ignore[arg-type]
         beat = asyncio.create_task(heartbeat())
+        await asyncio.sleep(0)  # the heartbeat's first step, before the learner's code can block the loop
         try:
             return await asyncio.wait_for(make(), limit)
         finally:
