@@ -37,7 +37,7 @@ from typing import Any
 
 #: The verdicts, and the helpers every check module grades with (for a new exercise, use these).
 __all__ = ["Verdict", "blank", "choice", "choice_problem", "decimals", "is_number", "missing", "model_name",
-           "name_error_hint", "passed", "register_answers", "same_number", "words", "wrong"]
+           "multiple_choice", "name_error_hint", "passed", "register_answers", "same_number", "words", "wrong"]
 
 from .._base import HIDE_FRAMES as HIDE_FRAMES  # the check modules hide their frames with it too
 from .._base import MODELS
@@ -142,6 +142,18 @@ def choice_problem(answer: Any, choices: dict[str, str]) -> str:
     if isinstance(answer, str):
         return f"answer must be one of {letters}, got {answer!r}."
     return f"answer must be a letter in quotes, one of {letters}; got {answer!r} (a {type(answer).__name__})."
+
+
+def multiple_choice(answer: Any, choices: dict[str, str], right: str, explanation: str,
+                    hints: dict[str, str]) -> Verdict:
+    """Grade a one-letter answer: not answered, not a letter of ``choices``, ``right``, or the hint for its letter."""
+    __tracebackhide__ = HIDE_FRAMES
+    if blank(answer):
+        return missing(f"Set `answer` to one of {', '.join(map(repr, choices))}.")
+    key = choice(answer, choices)
+    if key is None:
+        return wrong(choice_problem(answer, choices))
+    return passed(explanation) if key == right else wrong(hints[key])
 
 
 # --------------------------------------------------------------------------- answer cells never run

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from . import HIDE_FRAMES, Verdict, blank, choice, choice_problem, missing, passed, wrong
+from . import HIDE_FRAMES, Verdict, multiple_choice, wrong
 
 __all__ = ["FREE_CHOICES", "FREE_ONE_CORE_CHOICES", "GIL_CHOICES", "gil_question", "why_no_faster"]
 
@@ -120,12 +120,4 @@ def why_no_faster(answer: Any = None, times: Any = None) -> Verdict:
     if case is None:
         return wrong("This Python runs without the GIL, so the question depends on your measurement: "
                      "pass it too, check.why_no_faster(answer, times).")
-    choices = _CHOICES[case]
-    if blank(answer):
-        return missing(f"Set `answer` to one of {', '.join(map(repr, choices))}.")
-    key = choice(answer, choices)
-    if key is None:
-        return wrong(choice_problem(answer, choices))
-    if key == "b":
-        return passed(_praise(case))
-    return wrong(_HINTS[case][key])
+    return multiple_choice(answer, _CHOICES[case], "b", _praise(case), _HINTS[case])

@@ -9,10 +9,9 @@ from . import (
     HIDE_FRAMES,
     Verdict,
     blank,
-    choice,
-    choice_problem,
     is_number,
     missing,
+    multiple_choice,
     passed,
     register_answers,
     wrong,
@@ -125,16 +124,6 @@ def lost_updates(lost: Any = None, rows: Any = None) -> Verdict:
 def why_the_gil_stays(answer: Any = None) -> Verdict:
     """06: why the default CPython build still has the GIL (``"a"``..``"d"``)."""
     __tracebackhide__ = HIDE_FRAMES
-    if blank(answer):
-        return missing(f"Set `answer` to one of {', '.join(map(repr, GIL_CHOICES))}.")
-    key = choice(answer, GIL_CHOICES)
-    if key is None:
-        return wrong(choice_problem(answer, GIL_CHOICES))
-    if key == "b":
-        return passed("Removing the GIL costs some speed in one thread, and every C extension must be "
-                      "ready for threads that really run at once. PEP 779 made the free-threaded build "
-                      "supported in 3.14; it becomes the default only when that cost is small and most "
-                      "extensions are ready.")
     hints = {
         "a": "Running threads at the same time is exactly what the free-threaded build does: look at the "
              "A/B with PYTHON_GIL=0. What does the GIL's removal cost instead?",
@@ -143,4 +132,7 @@ def why_the_gil_stays(answer: Any = None) -> Verdict:
         "d": "Python 3.14 made the free-threaded build officially supported (PEP 779), and 3.15 has it too. "
              "Why is it still an option, not the default?",
     }
-    return wrong(hints[key])
+    right = ("Removing the GIL costs some speed in one thread, and every C extension must be ready for threads "
+             "that really run at once. PEP 779 made the free-threaded build supported in 3.14; it becomes the "
+             "default only when that cost is small and most extensions are ready.")
+    return multiple_choice(answer, GIL_CHOICES, "b", right, hints)

@@ -11,10 +11,9 @@ from . import (
     HIDE_FRAMES,
     Verdict,
     blank,
-    choice,
-    choice_problem,
     is_number,
     missing,
+    multiple_choice,
     passed,
     register_answers,
     same_number,
@@ -52,15 +51,9 @@ _GUARD_HINTS = {
 def main_guard(answer: Any = None) -> Verdict:
     """Exercise 1: why the cheat-sheet's process program needs ``if __name__ == '__main__'`` (a letter)."""
     __tracebackhide__ = HIDE_FRAMES
-    if blank(answer):
-        return missing(f"Set `answer` to one of {', '.join(map(repr, GUARD_CHOICES))}.")
-    key = choice(answer, GUARD_CHOICES)
-    if key is None:
-        return wrong(choice_problem(answer, GUARD_CHOICES))
-    if key == "b":
-        return passed("Under spawn and forkserver each worker imports your script as a module (named "
-                      "'__mp_main__', not '__main__'), so the guarded code runs only in the parent.")
-    return wrong(_GUARD_HINTS[key])
+    return multiple_choice(answer, GUARD_CHOICES, "b", "Under spawn and forkserver each worker imports your "
+                           "script as a module (named '__mp_main__', not '__main__'), so the guarded code runs "
+                           "only in the parent.", _GUARD_HINTS)
 
 
 def amdahl(speedup: Any = None, parallel_fraction: float = 0.9, workers: int = 4) -> Verdict:
