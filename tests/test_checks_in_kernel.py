@@ -140,7 +140,7 @@ def test_05_in_a_kernel(tmp_path: Path) -> None:
     assert shown[9].startswith("✅ Right. fixed_report(0.5) waited")
 
 
-def test_06_in_a_kernel(tmp_path: Path) -> None:
+def test_08_summary_in_a_kernel(tmp_path: Path) -> None:
     nb = notebook("08-summary.ipynb")
     (solution,) = solutions(nb)[0][1]
     shown = run_in_kernel("08-summary.ipynb", [
