@@ -7,7 +7,8 @@ For every notebook that exists in both editions:
   aside (Python's ``tokenize``; IPython's ``%`` and ``!`` lines are compared as written). Two exceptions:
   the Russian setup cell adds ``conclib.set_language("ru")``; and a cell that holds one of the
   cheat-sheet's own programs is that program exactly as the cheat-sheet prints it (Russian comments and
-  ``print(f'Выполнение заняло ...')`` included), where the English edition translates it;
+  ``print(f'Выполнение заняло ...')`` included), where the English edition translates it; where the English
+  cell also lets ``COUNTDOWN_N`` shorten the program, the Russian one adds the same lines and nothing else;
 - a string the Russian edition leaves untranslated (it has no Cyrillic letter) is the English string,
   so model names, column names and answers cannot change by accident;
 - paired cells carry the same tags and are hidden alike, and the exercises call the same checks.
@@ -81,6 +82,9 @@ if __name__ == '__main__':
 CHEATSHEET_PROGRAMS = (CHEATSHEET_THREADS, CHEATSHEET_PROCESSES)
 #: Words that only the cheat-sheet's programs print or say: a cell with them must be one of them exactly.
 CHEATSHEET_MARKS = ("Выполнение заняло", "имитирует задачу")
+#: The lines a course script adds to a cheat-sheet program so that COUNTDOWN_N (the quick size) can shorten it.
+QUICK_SIZE_LINES = re.compile(r"^import os\n|^#.*\nN = int\(os\.environ\.get\('COUNTDOWN_N', 100_000_000\)\)\n",
+                              re.MULTILINE)
 
 
 # ----------------------------------------------------------------------------- reading code cells
@@ -153,6 +157,12 @@ def normalise_program(source: str) -> list[str]:
     return [line.rstrip() for line in source.strip("\n").splitlines()]
 
 
+def without_quick_size(body: str) -> str:
+    """The cheat-sheet's program as printed, from a script that lets COUNTDOWN_N shorten it."""
+    body = QUICK_SIZE_LINES.sub("", body).replace("def task(n=N):", "def task(n=100_000_000):")
+    return re.sub(r"\n{3,}", "\n\n", body)
+
+
 def is_cheatsheet_cell(source: str) -> bool:
     return any(mark in source for mark in CHEATSHEET_MARKS)
 
@@ -189,10 +199,12 @@ def test_code_cells_are_the_same_program(en: Path, ru: Path) -> None:
             source = SET_LANGUAGE.sub("", source)
         if is_cheatsheet_cell(source):
             head, body = split_magic(source)
-            assert normalise_program(body) in [normalise_program(p) for p in CHEATSHEET_PROGRAMS], (
+            assert normalise_program(without_quick_size(body)) in [normalise_program(p) for p in CHEATSHEET_PROGRAMS], (
                 f"{where}: a cheat-sheet program is printed exactly as in the cheat-sheet")
             assert head == split_magic(e.source)[0], f"{where}: the same cell magic as in English"
-            continue
+            if "COUNTDOWN_N" not in body:
+                continue
+            # with the quick-size lines: the same program as the English cell, compared below
         (e_tokens, e_strings), (r_tokens, r_strings) = code_tokens(e.source), code_tokens(source)
         assert r_tokens == e_tokens, f"{where}: the code differs from English (strings and comments aside)"
         for e_string, r_string in zip(e_strings, r_strings, strict=True):
@@ -250,5 +262,10 @@ def test_the_cheat_sheet_programs_are_recognised_and_must_be_exact() -> None:
         assert normalise_program(split_magic("%%writefile x.py\n" + program)[1]) == normalise_program(program)
         changed = program.replace("100_000_000", "10_000_000")
         assert normalise_program(changed) not in [normalise_program(p) for p in CHEATSHEET_PROGRAMS]
+        reads_n = "\n# n\nN = int(os.environ.get('COUNTDOWN_N', 100_000_000))\n\n\ndef task(n=N):"
+        quick = program.replace("import time\n", "import os\nimport time\n", 1).replace(
+            "\ndef task(n=100_000_000):", reads_n)
+        assert quick != program and without_quick_size(quick) == program
+        assert without_quick_size(quick.replace("n -= 1", "n -= 2")) != program
     compile(CHEATSHEET_THREADS, "threads", "exec")
     compile(CHEATSHEET_PROCESSES, "processes", "exec")
