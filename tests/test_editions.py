@@ -11,7 +11,8 @@ For every notebook that exists in both editions:
   cell also lets ``COUNTDOWN_N`` shorten the program, the Russian one adds the same lines and nothing else;
 - a string the Russian edition leaves untranslated (it has no Cyrillic letter) is the English string,
   so model names, column names and answers cannot change by accident;
-- paired cells carry the same tags and are hidden alike, and the exercises call the same checks.
+- paired cells carry the same tags and are hidden alike, and the exercises call the same checks;
+- the collapsed solutions hold the same code (the English ones are run by test_checks_solutions.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ RUSSIAN = NOTEBOOKS / "ru"
 PAIRS = [(NOTEBOOKS / ru.name, ru) for ru in sorted(RUSSIAN.glob("*.ipynb"))]
 SET_LANGUAGE = re.compile(r'^conclib\.set_language\("ru"\)[ \t]*(#.*)?$', re.MULTILINE)
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+SOLUTION = re.compile(r"<details><summary>(?:Solution|Решение)</summary>(.*?)</details>", re.S)
+SOLUTION_CODE = re.compile(r"```python\n(.*?)```", re.S)
 MAGIC = re.compile(r"^\s*(?:[%!]|[\w.]+\s*=\s*[%!])")  # %magic, !shell, x = !shell
 
 #: The cheat-sheet's two programs, as it prints them (each split over two blocks there, joined here).
@@ -229,6 +232,26 @@ def test_the_same_cells_carry_the_same_tags(en: Path, ru: Path) -> None:
 def test_the_same_exercises_call_the_same_checks(en: Path, ru: Path) -> None:
     english = checks_called(nbformat.read(en, as_version=4))
     assert checks_called(nbformat.read(ru, as_version=4)) == english
+
+
+def solution_blocks(path: Path) -> list[str]:
+    """The code blocks of every collapsed solution (``<details><summary>Solution`` or ``Решение``), in order."""
+    nb = nbformat.read(path, as_version=4)
+    return [block for cell in nb.cells if cell.cell_type == "markdown"
+            for details in SOLUTION.findall(cell.source) for block in SOLUTION_CODE.findall(details)]
+
+
+@pytest.mark.parametrize(("en", "ru"), PAIRS, ids=[ru.stem for _, ru in PAIRS])
+def test_the_solutions_are_the_same_code(en: Path, ru: Path) -> None:
+    """tests/test_checks_solutions.py runs the English solutions; the Russian ones must be the same programs."""
+    english, russian = solution_blocks(en), solution_blocks(ru)
+    assert len(russian) == len(english), f"{ru.name}: {len(russian)} solution code blocks, English has {len(english)}"
+    for number, (e, r) in enumerate(zip(english, russian, strict=True)):
+        (e_tokens, e_strings), (r_tokens, r_strings) = code_tokens(e), code_tokens(r)
+        assert r_tokens == e_tokens, f"{ru.name}, solution block {number}: the code differs from English"
+        for e_string, r_string in zip(e_strings, r_strings, strict=True):
+            if not CYRILLIC.search(r_string):
+                assert r_string == e_string, f"{ru.name}, solution block {number}: {r_string} must stay {e_string}"
 
 
 @pytest.mark.parametrize("ru", [ru for _, ru in PAIRS], ids=lambda p: p.stem)
