@@ -42,7 +42,7 @@ def _race_frame(ax: Axes, model: str, n_jobs: int) -> None:
     ax.set_ylim(-0.15, n_jobs)
     ax.set_yticks([i + 0.4 for i in range(n_jobs)], [_("job {job}").format(job=i) for i in range(n_jobs)])
     ax.set_xlabel(_("time since the run started (s)"))
-    ax.set_ylabel(_("jobs (each lane: 0 to 100% done)"))
+    ax.set_ylabel(_("jobs (each lane fills from 0 to 100%)"))
     ax.grid(axis="x", alpha=0.3)
     for i in range(n_jobs):
         ax.axhline(i, color="0.85", lw=0.8, zorder=0)
