@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, MutableSequence, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from . import i18n
+from .i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -271,7 +272,7 @@ class Probe:
         self.samples.append((time.perf_counter(), done))
         self.control.fractions[self.job] = done / self.total if self.total else 1.0
         if self.control.stop_flag.value:
-            raise JobStopped(f"job {self.job} was stopped")
+            raise JobStopped(_("job {job} was stopped").format(job=self.job))
 
 
 _current_probe: contextvars.ContextVar[Probe] = contextvars.ContextVar("conclib_probe")
@@ -312,7 +313,7 @@ class JobScope:
     def raise_if_stopping(self) -> None:
         """Raise :class:`JobStopped` (inside the ``with``) if the run is already stopping."""
         if self.control.stopping:
-            raise JobStopped(f"job {self.job} was stopped before it started")
+            raise JobStopped(_("job {job} was stopped before it started").format(job=self.job))
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> bool:
         end, cpu = time.perf_counter(), self.clock() - self.cpu0
@@ -381,50 +382,61 @@ def task_name(task: Callable[..., Any]) -> str:
 def validate_count(name: str, value: Any) -> None:
     """Raise if ``value`` is not a whole number >= 0 (the countdown would never end)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a whole number (int) >= 0, got {value!r} ({type(value).__name__})")
+        raise TypeError(_("{name} must be a whole number (int) >= 0, got {value!r} ({type})")
+                        .format(name=name, value=value, type=type(value).__name__))
     if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}: a countdown from a negative number never reaches 0")
+        raise ValueError(_("{name} must be >= 0, got {value!r}: a countdown from a negative number never reaches 0")
+                         .format(name=name, value=value))
 
 
 def validate_seconds(name: str, value: Any, *, allow_zero: bool = True) -> None:
     """Raise unless ``value`` is a real, finite number of seconds (> 0 unless allow_zero)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds, got {value!r} ({type(value).__name__})")
+        raise TypeError(_("{name} must be a number of seconds, got {value!r} ({type})")
+                        .format(name=name, value=value, type=type(value).__name__))
     if not (value >= 0 if allow_zero else value > 0) or value != value or value == float("inf"):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
+        raise ValueError(_("{name} must be a finite number of seconds {bound}, got {value!r}")
+                         .format(name=name, bound=bound, value=value))
 
 
 def validate_model(model: Any) -> str:
     if model in ALL_MODELS:
         return str(model)
     if model == "interpreters":
-        raise ValueError(f"model='interpreters' needs Python 3.14 or newer (concurrent.interpreters); "
-                         f"this is Python {sys.version.split()[0]}. Use 'threads' or 'processes' here.")
+        raise ValueError(_("model='interpreters' needs Python 3.14 or newer (concurrent.interpreters); "
+                           "this is Python {version}. Use 'threads' or 'processes' here.")
+                         .format(version=sys.version.split()[0]))
     close = difflib.get_close_matches(str(model), ALL_MODELS, n=1, cutoff=0.4)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"model must be one of {', '.join(map(repr, ALL_MODELS))}; got {model!r}.{hint}")
+    allowed = ", ".join(map(repr, ALL_MODELS))
+    if close:
+        raise ValueError(_("{name} must be one of {allowed}; got {value!r}. Did you mean {close!r}?")
+                         .format(name="model", allowed=allowed, value=model, close=close[0]))
+    raise ValueError(_("{name} must be one of {allowed}; got {value!r}.").format(name="model", allowed=allowed,
+                                                                                 value=model))
 
 
 def validate_workers(workers: Any) -> int | None:
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, int):
-        raise TypeError(f"workers must be None (one worker per job) or a whole number >= 1, got {workers!r}")
+        raise TypeError(_("{name} must be None (one worker per job) or a whole number >= 1, got {value!r}")
+                        .format(name="workers", value=workers))
     if workers < 1:
-        raise ValueError(f"workers must be None (one worker per job) or >= 1, got {workers!r}")
+        raise ValueError(_("{name} must be None (one worker per job) or >= 1, got {value!r}")
+                         .format(name="workers", value=workers))
     return workers
 
 
 def validate_jobs(jobs: Any) -> list[tuple[Any, ...]]:
     """Turn ``jobs`` into a list of argument tuples; one job per element."""
     if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
-        raise TypeError(
-            f"jobs must be a list with one element per job (an argument or a tuple of arguments), got {jobs!r}"
-        )
+        raise TypeError(_("{name} must be a list with one element per job (an argument or a tuple of arguments), "
+                          "got {value!r}").format(name="jobs", value=jobs))
     out = [job if isinstance(job, tuple) else (job,) for job in jobs]
     if not out:
-        raise ValueError("jobs must not be empty: give one element per job, e.g. jobs=[100_000_000] * 2")
+        raise ValueError(_("{name} must not be empty: give one element per job, e.g. jobs=[100_000_000] * 2")
+                         .format(name="jobs"))
     return out
 
 

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ._base import Control, JobRecord, Outcome, python_note, run_job
+from .i18n import _
 from .machine import usable_cpus
 
 __all__ = ["ADDRESS_VARIABLE", "validate_cluster", "client", "close", "connect", "execute"]
@@ -79,15 +80,17 @@ def validate_cluster(cluster: Any, workers: int | None = None) -> str | None:
     if cluster is None:
         return None
     if not isinstance(cluster, str):
-        raise TypeError(f"{name} must be None (a local Dask cluster on this computer) or a scheduler "
-                        f"address like 'tcp://192.168.1.10:8786', got {cluster!r} ({type(cluster).__name__})")
+        raise TypeError(_("{name} must be None (a local Dask cluster on this computer) or a scheduler "
+                          "address like 'tcp://192.168.1.10:8786', got {value!r} ({type})")
+                        .format(name=name, value=cluster, type=type(cluster).__name__))
     if not _ADDRESS.fullmatch(cluster.strip()):
-        raise ValueError(f"{name} must be a scheduler address like 'tcp://192.168.1.10:8786' "
-                         f"(protocol://host:port), got {cluster!r}")
+        raise ValueError(_("{name} must be a scheduler address like 'tcp://192.168.1.10:8786' "
+                           "(protocol://host:port), got {value!r}").format(name=name, value=cluster))
     if workers is not None:
-        raise ValueError(f"workers={workers!r} cannot be used with {name}={cluster!r}: a running cluster has "
-                         f"the workers that were started for it. Start more or fewer `dask worker` processes, "
-                         f"or leave out the address to get a local cluster of {workers} workers")
+        raise ValueError(_("workers={workers!r} cannot be used with {name}={value!r}: a running cluster has "
+                           "the workers that were started for it. Start more or fewer `dask worker` processes, "
+                           "or leave out the address to get a local cluster of {workers} workers")
+                         .format(workers=workers, name=name, value=cluster))
     return cluster.strip()
 
 
@@ -178,13 +181,14 @@ def _open(address: str) -> _Connection:
     try:
         if address.startswith(("tcp://", "tls://")) or "://" not in address:
             # a plain connection first: it fails at once where nothing listens, and leaves nothing behind
-            host, _, port = address.split("://")[-1].rpartition(":")
+            host, _colon, port = address.split("://")[-1].rpartition(":")
             socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
         return _Connection(Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False))
     except (OSError, TimeoutError) as exc:
         raise ConnectionError(
-            f"cannot reach a Dask scheduler at cluster={address!r} within {CONNECT_TIMEOUT:g} s. Is "
-            f"`dask scheduler` running there, and can this computer reach that host and port? ({exc})"
+            _("cannot reach a Dask scheduler at cluster={address!r} within {seconds:g} s. Is "
+              "`dask scheduler` running there, and can this computer reach that host and port? ({error})")
+            .format(address=address, seconds=CONNECT_TIMEOUT, error=exc)
         ) from None
 
 
@@ -340,7 +344,7 @@ def _outcome(result: tuple[Outcome, str, float], here: float, control: Control) 
     record = dataclasses.replace(rec, start=rec.start + shift, end=rec.end + shift,
                                  samples=tuple((t + shift, done) for t, done in rec.samples))
     if outcome.error is not None:
-        python_note(outcome.error, f"on the Dask worker {rec.worker} (pid {rec.pid})")
+        python_note(outcome.error, _("on the Dask worker {worker} (pid {pid})").format(worker=rec.worker, pid=rec.pid))
         control.stop()  # one failure stops the other jobs
     return Outcome(record, outcome.error)
 
@@ -364,8 +368,9 @@ def _lost(i: int, args: tuple[Any, ...], worker: str, control: Control) -> Outco
     if control.stopping:
         return Outcome(JobRecord(job=i, args=args, pid=0, thread_id=0, start=now, end=now, cpu=0.0,
                                  status="stopped", worker=name), None)
-    exc = ChildProcessError(f"the Dask worker {name} died (or left the cluster) while job {i} was on it; "
-                            f"conclib reports this instead of letting Dask run the job again")
+    exc = ChildProcessError(_("the Dask worker {worker} died (or left the cluster) while job {job} was on it; "
+                              "conclib reports this instead of letting Dask run the job again")
+                            .format(worker=name, job=i))
     control.stop()
     return Outcome(JobRecord(job=i, args=args, pid=0, thread_id=0, start=now, end=now, cpu=0.0,
                              status="failed", error=str(exc), worker=name), exc)

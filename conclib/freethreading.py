@@ -37,6 +37,18 @@ _ASK = ("import sys, sysconfig; print(bool(sysconfig.get_config_var('Py_GIL_DISA
         "getattr(sys, '_is_gil_enabled', lambda: True)(), sys.version.split()[0])")
 
 
+def _(message: str) -> str:
+    """``message`` in the learner's language (conclib.i18n), or as it is where conclib cannot be imported.
+
+    This file also runs as a plain script in a Python without conclib: there it speaks English.
+    """
+    try:
+        from conclib.i18n import gettext
+    except ImportError:
+        return message
+    return gettext(message)
+
+
 # ---------------------------------------------------------------- the experiments (any Python)
 
 
@@ -140,10 +152,11 @@ def find_free_threaded_python() -> str | None:
         try:
             ok = describe(path)["free_threaded_build"]
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
-            raise ValueError(f"{VARIABLE}={chosen!r} could not be run as Python: {exc}") from None
+            raise ValueError(_("{name}={value!r} could not be run as Python: {error}")
+                             .format(name=VARIABLE, value=chosen, error=exc)) from None
         if not ok:
-            raise ValueError(f"{VARIABLE}={chosen!r} is a Python with the GIL built in, not a free-threaded "
-                             f"build; name a python3.14t (or unset the variable)")
+            raise ValueError(_("{name}={value!r} is a Python with the GIL built in, not a free-threaded "
+                               "build; name a python3.14t (or unset the variable)").format(name=VARIABLE, value=chosen))
         return path
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         return sys.executable
@@ -165,19 +178,20 @@ def run_experiment(what: str, size: int, python: str | None = None, gil: int | N
     ``gil`` is 0 (off) or 1 (on) and needs a free-threaded Python; None leaves it as the build has it.
     """
     if what not in ("countdown", "counter"):
-        raise ValueError(f"what must be 'countdown' or 'counter', got {what!r}")
+        raise ValueError(_("{name} must be 'countdown' or 'counter', got {value!r}").format(name="what", value=what))
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size must be a whole number >= 1, got {size!r}")
+        raise ValueError(_("{name} must be a whole number >= 1, got {value!r}").format(name="size", value=size))
     if gil not in (None, 0, 1):
-        raise ValueError(f"gil must be None, 0 (off) or 1 (on), got {gil!r}")
+        raise ValueError(_("{name} must be None, 0 (off) or 1 (on), got {value!r}").format(name="gil", value=gil))
     env = {key: value for key, value in os.environ.items() if key != "PYTHON_GIL"}
     if gil is not None:
         env["PYTHON_GIL"] = str(gil)
     done = subprocess.run([python or sys.executable, os.path.abspath(__file__), what, str(size)], env=env,
                           capture_output=True, text=True, timeout=TIMEOUT)
     if done.returncode != 0:
-        raise RuntimeError(f"{python or sys.executable} failed to run the {what!r} experiment "
-                           f"(PYTHON_GIL={gil}): {done.stderr.strip()[-500:]}")
+        raise RuntimeError(_("{python} failed to run the {what!r} experiment (PYTHON_GIL={gil}): {error}")
+                           .format(python=python or sys.executable, what=what, gil=gil,
+                                   error=done.stderr.strip()[-500:]))
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -188,7 +202,7 @@ def gil_ab(python: str, n: int, repeat: int = 3) -> list[dict[str, Any]]:
     hits both sides alike.
     """
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
+        raise ValueError(_("{name} must be a whole number >= 1, got {value!r}").format(name="repeat", value=repeat))
     rows = []
     for r in range(repeat):
         for gil in ((0, 1) if r % 2 == 0 else (1, 0)):
@@ -217,15 +231,19 @@ def two_threads_sentence(ratio: float, capacity: float | None = None) -> str:
     """What a measured ratio (two jobs in two threads / one job in one thread) says, in words."""
     from conclib.reading import SIDE_BY_SIDE
 
-    text = f"two jobs in two threads took {ratio:.2f}x the time of one job in one thread"
     if ratio <= AT_ONCE:
-        return f"{text}: the two threads ran at the same time."
+        return _("two jobs in two threads took {ratio:.2f}x the time of one job in one thread: "
+                 "the two threads ran at the same time.").format(ratio=ratio)
     if ratio >= IN_TURNS:
-        busy = (f" (this machine runs only {capacity:.1f} CPUs at once, measured)"
-                if capacity is not None and capacity < SIDE_BY_SIDE else "")
-        return f"{text}: the threads took turns, one at a time{busy}."
-    return (f"{text}: between 'at the same time' (about 1x) and 'in turns' (about 2x); "
-            f"on a busy machine, run it again.")
+        if capacity is not None and capacity < SIDE_BY_SIDE:
+            return _("two jobs in two threads took {ratio:.2f}x the time of one job in one thread: the threads "
+                     "took turns, one at a time (this machine runs only {capacity:.1f} CPUs at once, measured)."
+                     ).format(ratio=ratio, capacity=capacity)
+        return _("two jobs in two threads took {ratio:.2f}x the time of one job in one thread: "
+                 "the threads took turns, one at a time.").format(ratio=ratio)
+    return _("two jobs in two threads took {ratio:.2f}x the time of one job in one thread: between "
+             "'at the same time' (about 1x) and 'in turns' (about 2x); on a busy machine, run it again."
+             ).format(ratio=ratio)
 
 
 def relation(name: str, seconds: float, other: str, other_seconds: float, tolerance: float | None = None) -> str:
@@ -239,8 +257,9 @@ def relation(name: str, seconds: float, other: str, other_seconds: float, tolera
     ratio = seconds / other_seconds
     tol = reading.ONE_RUN_TOLERANCE if tolerance is None else tolerance
     if reading.verdict(other_seconds / seconds, tol) == reading.SAME:
-        return f"{name} took about the same time as {other} ({ratio:.2f}x)"
-    return f"{name} took {ratio:.2f}x the time of {other}"
+        return _("{name} took about the same time as {other} ({ratio:.2f}x)").format(name=name, other=other,
+                                                                                      ratio=ratio)
+    return _("{name} took {ratio:.2f}x the time of {other}").format(name=name, ratio=ratio, other=other)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from concurrent import futures
 from typing import Any
 
 from ._base import Control, JobRecord, Outcome, run_job, task_name
+from .i18n import _
 
 __all__ = ["available", "execute", "require", "validate_task"]
 
@@ -57,9 +58,10 @@ def require() -> None:
     """Raise ``RuntimeError`` naming the Python version needed, where subinterpreters are missing."""
     if not available():
         raise RuntimeError(
-            f"model='interpreters' needs Python {REQUIRED[0]}.{REQUIRED[1]} or newer "
-            f"(the module concurrent.interpreters); this is Python {sys.version.split()[0]}. "
-            f"Use 'threads' or 'processes' here, or install Python 3.14+ (e.g. `uv python install 3.14`)."
+            _("model='interpreters' needs Python {required} or newer (the module concurrent.interpreters); "
+              "this is Python {version}. Use 'threads' or 'processes' here, or install Python 3.14+ "
+              "(e.g. `uv python install 3.14`).").format(required=f"{REQUIRED[0]}.{REQUIRED[1]}",
+                                                          version=sys.version.split()[0])
         )
 
 
@@ -95,7 +97,7 @@ def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: 
                        for i, args in enumerate(jobs)}
             while pending:
                 shared.relay(control)
-                done, _ = futures.wait(pending, timeout=RELAY)
+                done, _not_done = futures.wait(pending, timeout=RELAY)
                 for future in done:
                     i = pending.pop(future)
                     outcomes[i] = _unpack(i, jobs[i], future, control)
@@ -106,27 +108,28 @@ def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: 
 def validate_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]]) -> None:
     """Raise ``TypeError`` now if a subinterpreter could not load ``task`` or its arguments."""
     name = task_name(task)
-    fix = ("Move the function into a module (a .py file next to the notebook) and import it, "
-           "or use a task from conclib.tasks.")
+    fix = _("Move the function into a module (a .py file next to the notebook) and import it, "
+            "or use a task from conclib.tasks.")
     main = sys.modules.get("__main__")
     if getattr(task, "__module__", None) == "__main__" and not getattr(main, "__file__", None):
         raise TypeError(
-            f"task={name!r} is defined in a notebook cell or an interactive session. Each "
-            f"subinterpreter starts with fresh modules and imports the task by module and name, "
-            f"and it cannot import a notebook cell. {fix}"
+            _("task={task!r} is defined in a notebook cell or an interactive session. Each "
+              "subinterpreter starts with fresh modules and imports the task by module and name, "
+              "and it cannot import a notebook cell.").format(task=name) + " " + fix
         )
     try:
         pickle.dumps(task)
     except Exception as exc:
         raise TypeError(
-            f"task={name!r} cannot be sent to a subinterpreter (pickle says: {exc}). "
-            f"Lambdas and functions defined inside other functions cannot be pickled. {fix}"
+            _("task={task!r} cannot be sent to a subinterpreter (pickle says: {error}). "
+              "Lambdas and functions defined inside other functions cannot be pickled.").format(task=name, error=exc)
+            + " " + fix
         ) from None
     try:
         pickle.dumps(list(jobs))
     except Exception as exc:
-        raise TypeError(f"jobs cannot be sent to a subinterpreter (pickle says: {exc}); "
-                        f"use numbers, strings, tuples and other picklable values") from None
+        raise TypeError(_("jobs cannot be sent to a subinterpreter (pickle says: {error}); "
+                          "use numbers, strings, tuples and other picklable values").format(error=exc)) from None
 
 
 # ---------------------------------------------------------------- what crosses the interpreters
@@ -229,7 +232,7 @@ def _unpack(i: int, args: tuple[Any, ...], future: futures.Future[bytes], contro
         while cause is not None:  # "args not shareable" alone does not say why: the cause does
             why += f" ({type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''})"
             cause = cause.__cause__ or cause.__context__
-        error = RuntimeError(f"job {i} could not run in a subinterpreter: {why}")
+        error = RuntimeError(_("job {job} could not run in a subinterpreter: {why}").format(job=i, why=why))
         record = JobRecord(job=i, args=args, pid=0, thread_id=0, start=now, end=now, cpu=0.0,
                            status="stopped" if stopped else "failed",
                            error=None if stopped else f"RuntimeError: {error}")

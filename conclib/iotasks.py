@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ._base import current_probe, task_info, validate_count, validate_seconds
+from .i18n import _
 
 if TYPE_CHECKING:
     import aiohttp
@@ -52,7 +53,8 @@ class HTTPStatusError(Exception):
             phrase = f" ({HTTPStatus(status).phrase})"
         except ValueError:
             phrase = ""
-        super().__init__(f"{url} replied with HTTP status {status}{phrase}")
+        super().__init__(_("{url} replied with HTTP status {status}{phrase}").format(url=url, status=status,
+                                                                                      phrase=phrase))
         self.url, self.status = url, status
 
     def __reduce__(self) -> tuple[Any, ...]:  # travels back from worker processes
@@ -64,11 +66,12 @@ class HTTPStatusError(Exception):
 
 def _validate_fetch(url: str, timeout: float = 10.0) -> None:
     if not isinstance(url, str):
-        raise TypeError(f"url must be a string like 'http://127.0.0.1:8080/', got {url!r} ({type(url).__name__})")
+        raise TypeError(_("{name} must be a string like 'http://127.0.0.1:8080/', got {value!r} ({type})")
+                        .format(name="url", value=url, type=type(url).__name__))
     parts = urlsplit(url)
     if parts.scheme.lower() not in SCHEMES or not parts.netloc:
-        raise ValueError(f"url must be an http:// or https:// address with a host, "
-                         f"e.g. 'http://127.0.0.1:8080/'; got {url!r}")
+        raise ValueError(_("{name} must be an http:// or https:// address with a host, "
+                           "e.g. 'http://127.0.0.1:8080/'; got {value!r}").format(name="url", value=url))
     validate_seconds("timeout", timeout, allow_zero=False)
 
 
@@ -110,8 +113,8 @@ def fetch(url: str, timeout: float = 10.0) -> bytes:
 def _network_error(url: str, timeout: float, reason: Any) -> Exception:
     """The one error the course shows for a failed request: it names the URL."""
     if isinstance(reason, (TimeoutError, asyncio.TimeoutError)):
-        return TimeoutError(f"no reply from {url} within timeout={timeout!r} s")
-    return ConnectionError(f"could not fetch {url}: {reason}")
+        return TimeoutError(_("no reply from {url} within timeout={timeout!r} s").format(url=url, timeout=timeout))
+    return ConnectionError(_("could not fetch {url}: {reason}").format(url=url, reason=reason))
 
 
 _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
@@ -179,7 +182,8 @@ async def fetch_async(url: str, timeout: float = 10.0) -> bytes:
 
 def _validate_path(path: Any) -> None:
     if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
-        raise TypeError(f"path must be a file name (str or pathlib.Path), got {path!r}")
+        raise TypeError(_("{name} must be a file name (str or pathlib.Path), got {value!r}").format(name="path",
+                                                                                                   value=path))
 
 
 def _validate_write(path: Any, size: int = FILE_CHUNK) -> None:

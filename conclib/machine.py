@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
+
 __all__ = [
     "START_METHOD_VARIABLE",
     "cgroup_cpu_quota",
@@ -60,7 +62,8 @@ def process_context(start_method: str | None) -> Any:  # a multiprocessing conte
 def validate_start_method(method: Any, name: str = "start_method") -> str:
     allowed = multiprocessing.get_all_start_methods()
     if method not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))} on this platform, got {method!r}")
+        raise ValueError(_("{name} must be one of {allowed} on this platform, got {value!r}")
+                         .format(name=name, allowed=", ".join(map(repr, allowed)), value=method))
     return str(method)
 
 
@@ -127,7 +130,7 @@ def parallel_capacity(processes: int | None = None, window: float = 0.3) -> floa
                 shares.append(results.get(timeout=0.1))
             except queue.Empty:
                 if sum(p.exitcode is not None for p in procs) > len(shares) + results.qsize():
-                    raise RuntimeError("a capacity-test process exited without reporting") from None
+                    raise RuntimeError(_("a capacity-test process exited without reporting")) from None
     finally:
         for p in procs:
             p.join(timeout=5)

@@ -38,6 +38,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from ._base import Control, JobRecord, Outcome, run_job, task_name
+from .i18n import _
 
 __all__ = ["Outbox", "Pool", "execute", "lost", "picklable", "quiet_fork", "run_job_in_pool", "terminate",
            "validate_main_guard", "validate_task"]
@@ -157,18 +158,22 @@ class Outbox:
         """The error for a worker that ended before it reported: why, what it wrote, what to do."""
         code = p.exitcode
         name = _signal_name(-code) if code < 0 else None
-        how = f"was killed by signal {name}" if name else f"exited with code {code}"
+        if name:
+            how = _("the worker process of job {job} (args {args!r}) was killed by signal {signal} before it "
+                    "reported a result.").format(job=i, args=self.jobs[i], signal=name)
+        else:
+            how = _("the worker process of job {job} (args {args!r}) exited with code {code} before it "
+                    "reported a result.").format(job=i, args=self.jobs[i], code=code)
         lines = self.stderr_seen[i].decode(errors="replace").rstrip().splitlines()[-STDERR_LINES:]
         method = self.control.context.get_start_method()
         if lines:
-            said = "The last lines it wrote to stderr:\n    " + "\n    ".join(lines)
+            said = _("The last lines it wrote to stderr:") + "\n    " + "\n    ".join(lines)
         elif method == "forkserver":
-            said = ("It wrote nothing to stderr after its job started (what a forkserver worker writes "
-                    "before that goes to the fork server's stderr: your terminal, or the notebook server's log).")
+            said = _("It wrote nothing to stderr after its job started (what a forkserver worker writes "
+                     "before that goes to the fork server's stderr: your terminal, or the notebook server's log).")
         else:
-            said = "It wrote nothing to stderr."
-        return ChildProcessError(f"the worker process of job {i} (args {self.jobs[i]!r}) {how} before it "
-                                 f"reported a result.\n{said}\n{_advice(code, lines, method)}")
+            said = _("It wrote nothing to stderr.")
+        return ChildProcessError(f"{how}\n{said}\n{_advice(code, lines, method)}")
 
 
 class Pool(ProcessPoolExecutor):
@@ -203,15 +208,17 @@ class Pool(ProcessPoolExecutor):
 def validate_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], start_method: str) -> None:
     """Raise ``TypeError`` now if worker processes could not load ``task`` or its arguments."""
     name = task_name(task)
-    fix = ("Move the function into a module (a .py file next to the notebook) and import it, "
-           "or use a task from conclib.tasks.")
+    fix = _("Move the function into a module (a .py file next to the notebook) and import it, "
+            "or use a task from conclib.tasks.")
     main = sys.modules.get("__main__")
     if (start_method != "fork" and getattr(task, "__module__", None) == "__main__"
             and not getattr(main, "__file__", None)):
         raise TypeError(
-            f"task={name!r} is defined in a notebook cell or an interactive session. Under the "
-            f"{start_method!r} start method each worker process starts a fresh Python that imports "
-            f"the task by module and name, and it cannot import a notebook cell. {fix}"
+            _("task={task!r} is defined in a notebook cell or an interactive session. Under the "
+              "{method!r} start method each worker process starts a fresh Python that imports "
+              "the task by module and name, and it cannot import a notebook cell.").format(task=name,
+                                                                                            method=start_method)
+            + " " + fix
         )
     if start_method != "fork":
         validate_main_guard(start_method, jobs)
@@ -219,14 +226,15 @@ def validate_task(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], sta
         pickle.dumps(task)
     except Exception as exc:
         raise TypeError(
-            f"task={name!r} cannot be sent to worker processes (pickle says: {exc}). "
-            f"Lambdas and functions defined inside other functions cannot be pickled. {fix}"
+            _("task={task!r} cannot be sent to worker processes (pickle says: {error}). "
+              "Lambdas and functions defined inside other functions cannot be pickled.").format(task=name, error=exc)
+            + " " + fix
         ) from None
     try:
         pickle.dumps(list(jobs))
     except Exception as exc:
-        raise TypeError(f"jobs cannot be sent to worker processes (pickle says: {exc}); "
-                        f"use numbers, strings, tuples and other picklable values") from None
+        raise TypeError(_("jobs cannot be sent to worker processes (pickle says: {error}); "
+                          "use numbers, strings, tuples and other picklable values").format(error=exc)) from None
 
 
 MAIN_GUARD = 'if __name__ == "__main__":'
@@ -239,10 +247,10 @@ def validate_main_guard(start_method: str, jobs: Sequence[tuple[Any, ...]] = ())
     would start the run again, and die before it reports. Called from a worker that is
     importing the script, it raises too, with the same advice, which the parent then shows.
     """
-    fix = (f"Put the code that starts the run under `{MAIN_GUARD}` at the end of your script, "
-           f"so that the worker processes, which import the script, do not run it again.")
+    fix = _("Put the code that starts the run under `{guard}` at the end of your script, "
+            "so that the worker processes, which import the script, do not run it again.").format(guard=MAIN_GUARD)
     if getattr(multiprocessing.current_process(), "_inheriting", False):  # a worker importing the script
-        raise RuntimeError(f"conclib.run() was called while a worker process imported your script. {fix}")
+        raise RuntimeError(_("conclib.run() was called while a worker process imported your script.") + " " + fix)
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
     frame = inspect.currentframe()
@@ -259,10 +267,11 @@ def validate_main_guard(start_method: str, jobs: Sequence[tuple[Any, ...]] = ())
     # Any `if` around the call may be a guard of its own making: only an unguarded call is refused.
     ifs = [node for node in ast.walk(tree) if isinstance(node, ast.If)]
     if not any(node.lineno <= line <= (node.end_lineno or line) for node in ifs):
-        raise RuntimeError(f"{os.path.basename(path)}, line {line}, starts worker processes (for the jobs "
-                           f"{list(jobs)!r}) from the top level of the script, without the main guard. "
-                           f"Under the {start_method!r} start method each worker imports your script "
-                           f"again, so it would start the run again and die. {fix}")
+        raise RuntimeError(_("{file}, line {line}, starts worker processes (for the jobs {jobs!r}) from the top "
+                             "level of the script, without the main guard. Under the {method!r} start method "
+                             "each worker imports your script again, so it would start the run again and die.")
+                           .format(file=os.path.basename(path), line=line, jobs=list(jobs), method=start_method)
+                           + " " + fix)
 
 
 # ---------------------------------------------------------------- inside the worker processes
@@ -316,21 +325,21 @@ def _advice(code: int, lines: list[str], start_method: str) -> str:
     text = "\n".join(lines)
     main = sys.modules.get("__main__")
     if "bootstrapping phase" in text or "freeze_support" in text or MAIN_GUARD in text:
-        return (f"Your script starts processes without the main guard: put the code that calls "
-                f"conclib.run() under `{MAIN_GUARD}`.")
+        return _("Your script starts processes without the main guard: put the code that calls "
+                 "conclib.run() under `{guard}`.").format(guard=MAIN_GUARD)
     if code == 1 and not lines and start_method != "fork" and getattr(main, "__file__", None):
-        return (f"A {start_method} worker that exits with code 1 before its job starts most often could not "
-                f"import your script (its error is printed above). Check that the code that calls "
-                f"conclib.run() is under `{MAIN_GUARD}`.")
+        return _("A {method} worker that exits with code 1 before its job starts most often could not "
+                 "import your script (its error is printed above). Check that the code that calls "
+                 "conclib.run() is under `{guard}`.").format(method=start_method, guard=MAIN_GUARD)
     if ("AttributeError" in text or "ModuleNotFoundError" in text) and not getattr(main, "__file__", None):
-        return ("A worker could not load the task: move the function into a module (a .py file next "
-                "to the notebook) and import it from there.")
+        return _("A worker could not load the task: move the function into a module (a .py file next "
+                 "to the notebook) and import it from there.")
     if code == -signal.SIGKILL:
-        return ("SIGKILL comes from outside Python: someone killed the process, or the system ran out of "
-                "memory (Linux's out-of-memory killer sends it).")
+        return _("SIGKILL comes from outside Python: someone killed the process, or the system ran out of "
+                 "memory (Linux's out-of-memory killer sends it).")
     if code < 0:
-        return "A signal ended the worker: it was killed from outside, or it crashed inside C code."
-    return "The worker ended on purpose (sys.exit or os._exit in the task?) or crashed while it started."
+        return _("A signal ended the worker: it was killed from outside, or it crashed inside C code.")
+    return _("The worker ended on purpose (sys.exit or os._exit in the task?) or crashed while it started.")
 
 
 _STDERR_LOCK = threading.Lock()

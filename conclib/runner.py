@@ -71,6 +71,7 @@ from ._base import (
     validate_task_args,
     validate_workers,
 )
+from .i18n import _, ngettext
 from .machine import default_start_method, machine_info, process_context, validate_start_method
 
 if TYPE_CHECKING:
@@ -130,14 +131,16 @@ class Observer(Protocol):
 def resolve_task(model: str, task: Any) -> Callable[..., Any]:
     """The function this model will run: a coroutine function's sync twin outside asyncio."""
     if not callable(task):
-        raise TypeError(f"task must be a function, e.g. conclib.countdown; got {task!r}")
+        raise TypeError(_("{name} must be a function, e.g. conclib.countdown; got {value!r}")
+                        .format(name="task", value=task))
     if model == "asyncio" or not inspect.iscoroutinefunction(task):
         return task  # type: ignore[no-any-return]
     twin = getattr(task, "__conclib_sync_twin__", None)
     if twin is None:
         raise TypeError(
-            f"task={task_name(task)!r} is a coroutine function (async def), which only the 'asyncio' "
-            f"model can await; give model={model!r} a plain function instead"
+            _("task={task!r} is a coroutine function (async def), which only the 'asyncio' "
+              "model can await; give model={model!r} a plain function instead").format(task=task_name(task),
+                                                                                         model=model)
         )
     return twin  # type: ignore[no-any-return]
 
@@ -170,8 +173,8 @@ class _Session:
         self.execute: Executor = _EXECUTORS[self.model]
         self.cluster = dask_cluster.validate_cluster(cluster, self.workers) if self.model == "dask" else None
         if cluster is not None and self.model != "dask":
-            raise ValueError(f"cluster={cluster!r} is for model='dask' only; "
-                             f"model={self.model!r} runs on this computer")
+            raise ValueError(_("cluster={cluster!r} is for model='dask' only; model={model!r} runs on this computer")
+                             .format(cluster=cluster, model=self.model))
         if self.model == "dask":
             self.execute = functools.partial(dask_cluster.execute, cluster=self.cluster)
         self.control = Control(len(self.jobs), context)
@@ -239,19 +242,25 @@ class _Session:
             self.t1 = time.perf_counter()
             self.left_running = sorted(self.control.running) or [
                 i for i in range(len(self.jobs)) if i not in self.control.ended]
-            _left_running.append((self.done, f"job(s) {_numbers(self.left_running)} of a "
-                                                  f"{self.model!r} run of {task_name(self.task)}"))
+            _left_running.append((self.done, ngettext("job {jobs} of a {model!r} run of {task}",
+                                                      "jobs {jobs} of a {model!r} run of {task}",
+                                                      len(self.left_running)).format(
+                jobs=_numbers(self.left_running), model=self.model, task=task_name(self.task))))
 
     def left_running_note(self) -> str:
         """Why the jobs in ``left_running`` go on, and what to do about it."""
-        where = {"asyncio": "hold the event loop's thread (a plain function, or a coroutine that "
-                            "never awaits, cannot be cancelled)",
-                 "processes": "their worker processes did not end when they were killed",
-                 }.get(self.model, "run in threads of this process, and a thread cannot be killed in Python")
-        return (f"job(s) {_numbers(self.left_running)} could not be stopped: they run code that never "
-                f"checks the stop flag (like conclib.countdown) and {where}. They go on computing in "
-                f"the background until they end, and slow down what runs meanwhile. Tasks that take "
-                f"progress samples (conclib.countdown_sampled) stop at once; worker processes can be killed.")
+        where = {"asyncio": _("They hold the event loop's thread (a plain function, or a coroutine that "
+                              "never awaits, cannot be cancelled)."),
+                 "processes": _("Their worker processes did not end when they were killed."),
+                 }.get(self.model) or _("They run in threads of this process, and a thread cannot be killed in Python.")
+        head = ngettext("job {jobs} could not be stopped: it runs code that never checks the stop flag "
+                        "(like conclib.countdown).",
+                        "jobs {jobs} could not be stopped: they run code that never checks the stop flag "
+                        "(like conclib.countdown).", len(self.left_running)).format(jobs=_numbers(self.left_running))
+        tail = _("They go on computing in the background until they end, and slow down what runs meanwhile. "
+                 "Tasks that take progress samples (conclib.countdown_sampled) stop at once; worker processes "
+                 "can be killed.")
+        return f"{head} {where} {tail}"
 
     def _records(self) -> list[JobRecord]:
         """Every job's record: from the model, or (if it was left running) as far as it got."""
@@ -303,15 +312,18 @@ class _Session:
             failed = errors[0]
             exc = failed.error
             assert exc is not None
-            python_note(exc, f"raised by job {failed.record.job} (args {failed.record.args!r}) "
-                             f"under the {self.model!r} model; the other jobs were stopped")
+            python_note(exc, _("raised by job {job} (args {args!r}) under the {model!r} model; "
+                               "the other jobs were stopped").format(job=failed.record.job,
+                                                                     args=failed.record.args, model=self.model))
             exc.job = failed.record.job  # type: ignore[attr-defined]
             exc.run = run  # type: ignore[attr-defined]
             raise exc
         if self.status == "timeout":
-            stopped = self.left_running_note() if self.left_running else "the jobs were stopped"
-            exc = TimeoutError(f"timeout={self.timeout!r} s passed before the {len(self.jobs)} job(s) "
-                               f"finished under the {self.model!r} model; {stopped}")
+            stopped = self.left_running_note() if self.left_running else _("The jobs were stopped.")
+            head = ngettext("timeout={timeout!r} s passed before the {n} job finished under the {model!r} model.",
+                            "timeout={timeout!r} s passed before the {n} jobs finished under the {model!r} model.",
+                            len(self.jobs)).format(timeout=self.timeout, n=len(self.jobs), model=self.model)
+            exc = TimeoutError(f"{head} {stopped}")
             exc.run = run  # type: ignore[attr-defined]
             raise exc
         return run
@@ -339,9 +351,10 @@ def _warn_left_running() -> None:
     _left_running.clear()
     if alive:
         warnings.warn(StillRunningWarning(
-            f"{'; '.join(alive)} could not be stopped and still compute in threads of this process: "
-            f"they take CPU time from this run and slow down what it measures. Wait for them to end, "
-            f"or restart the kernel (Python) to measure on a quiet machine."), stacklevel=4)
+            _("Earlier runs left jobs that could not be stopped and still compute in threads of this process "
+              "({jobs}): they take CPU time from this run and slow down what it measures. Wait for them to end, "
+              "or restart the kernel (Python) to measure on a quiet machine.").format(jobs="; ".join(alive))),
+            stacklevel=4)
 
 
 def _label(model: str, records: Iterable[Any]) -> tuple[Any, ...]:
@@ -363,13 +376,13 @@ def _label(model: str, records: Iterable[Any]) -> tuple[Any, ...]:
 
 def _observer(live: Any, observer: Observer | None) -> Observer | None:
     if live and observer is not None:
-        raise TypeError("give either live=True or observer=..., not both")
+        raise TypeError(_("give either live=True or observer=..., not both"))
     if isinstance(live, bool) and live:
         from .plotting import LiveRace  # matplotlib only when asked for
 
         return LiveRace()
     if live not in (False, None):
-        raise TypeError(f"live must be True or False, got {live!r}")
+        raise TypeError(_("{name} must be True or False, got {value!r}").format(name="live", value=live))
     return observer
 
 
@@ -442,7 +455,7 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
     __tracebackhide__ = HIDE_FRAMES  # a refused call shows conclib's message, not its internals
     models = validate_models(models)
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
+        raise ValueError(_("{name} must be a whole number >= 1, got {value!r}").format(name="repeat", value=repeat))
     jobs = validate_jobs(jobs)
     for model in models:  # all input errors before the first (maybe long) run
         _Session(model, task, jobs, workers, timeout, start_method, None, cluster if model == "dask" else None)
@@ -453,10 +466,11 @@ def measure(models: Sequence[str], task: Callable[..., Any], jobs: Iterable[Any]
 
 def validate_models(models: Any) -> list[str]:
     if isinstance(models, str):
-        raise TypeError(f"models must be a list of model names, e.g. [{models!r}], got the string {models!r}")
+        raise TypeError(_("{name} must be a list of model names, e.g. [{value!r}], got the string {value!r}")
+                        .format(name="models", value=models))
     out = [validate_model(m) for m in models]
     if not out:
-        raise ValueError(f"models must name at least one of {ALL_MODELS}")
+        raise ValueError(_("{name} must name at least one of {allowed}").format(name="models", allowed=ALL_MODELS))
     return out
 
 

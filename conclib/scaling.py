@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._amdahl import amdahl, amdahl_fit
+from .i18n import _
 from .machine import usable_cpus
 
 __all__ = ["amdahl", "amdahl_fit", "measure_scaling", "split"]
@@ -20,9 +21,10 @@ if TYPE_CHECKING:
 def split(total_work: float, parts: int) -> list[Any]:
     """``total_work`` in ``parts`` nearly equal jobs (whole numbers stay whole): split(10, 3) == [4, 3, 3]."""
     if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
-        raise ValueError(f"parts must be a whole number >= 1, got {parts!r}")
+        raise ValueError(_("{name} must be a whole number >= 1, got {value!r}").format(name="parts", value=parts))
     if isinstance(total_work, bool) or not isinstance(total_work, (int, float)) or not total_work >= 0:
-        raise ValueError(f"total_work must be a number >= 0 (countdown size or seconds), got {total_work!r}")
+        raise ValueError(_("{name} must be a number >= 0 (countdown size or seconds), got {value!r}")
+                         .format(name="total_work", value=total_work))
     if isinstance(total_work, int):
         q, r = divmod(total_work, parts)
         return [q + (1 if i < r else 0) for i in range(parts)]
@@ -51,11 +53,12 @@ def measure_scaling(models: Sequence[str], task: Callable[..., Any], total_work:
     models = validate_models(models)
     counts = sorted(set(range(1, 2 * usable_cpus() + 1) if workers is None else workers))
     if not counts or any(isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in counts):
-        raise ValueError(f"workers must be whole numbers >= 1, got {workers!r}")
+        raise ValueError(_("{name} must be whole numbers >= 1, got {value!r}").format(name="workers", value=workers))
     if 1 not in counts:
-        raise ValueError(f"workers must include 1 (the baseline for the speedup), got {counts}")
+        raise ValueError(_("{name} must include 1 (the baseline for the speedup), got {value}")
+                         .format(name="workers", value=counts))
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a whole number >= 1, got {repeat!r}")
+        raise ValueError(_("{name} must be a whole number >= 1, got {value!r}").format(name="repeat", value=repeat))
     times: dict[tuple[str, int], list[float]] = {}
     combos = [(model, count) for count in counts for model in models]
     for r in range(repeat):  # interleaved, and rotated so that no combination always goes first

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from .._base import Run
+from ..i18n import _
 
 __all__ = ["RunsBar"]
 
@@ -28,9 +29,10 @@ class RunsBar:
 
     def __init__(self, total: int, description: str = "", *, file: IO[str] | None = None) -> None:
         if isinstance(total, bool) or not isinstance(total, int) or total < 1:
-            raise ValueError(f"total must be the number of runs, a whole number >= 1, got {total!r}")
+            raise ValueError(_("{name} must be the number of runs, a whole number >= 1, got {value!r}")
+                             .format(name="total", value=total))
         if not isinstance(description, str):
-            raise TypeError(f"description must be a string, got {description!r}")
+            raise TypeError(_("{name} must be a string, got {value!r}").format(name="description", value=description))
         if file is None:
             from tqdm.auto import tqdm
         else:  # a given file means text, also in Jupyter
@@ -40,7 +42,7 @@ class RunsBar:
         self.description = description
         self.done = 0
         self.bar: Any = tqdm(total=total, unit="run", leave=False, file=file or sys.stderr,
-                             bar_format="{desc}: {bar} {n:.1f}/{total} runs, {elapsed} so far")
+                             bar_format=_("{desc}: {bar} {n:.1f}/{total} runs, {elapsed} so far"))
 
     def start(self, model: str, n_jobs: int) -> None:
         """A run begins: show its model."""

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 
 from .._base import Run
+from ..i18n import _, ngettext
 from .lanes import timeline
 from .theme import _figsize, _validate_run
 
@@ -30,26 +31,30 @@ def side_by_side(runs: Sequence[Run], axes: Sequence[Axes] | None = None) -> lis
         ValueError: ``runs`` is empty, or ``axes`` does not hold one Axes per run.
     """
     if isinstance(runs, Run) or not isinstance(runs, Sequence):
-        raise TypeError(f"runs must be a list of conclib Runs, e.g. [threads_run, processes_run], got {runs!r}")
+        raise TypeError(_("{name} must be a list of conclib Runs, e.g. [threads_run, processes_run], got {value!r}")
+                        .format(name="runs", value=runs))
     runs = [_validate_run(r) for r in runs]
     if not runs:
-        raise ValueError("runs must hold at least one finished run")
+        raise ValueError(_("{name} must hold at least one finished run").format(name="runs"))
     if axes is None:
         import matplotlib.pyplot as plt
 
         height = _figsize()[1] * 0.75 * len(runs)
-        _, grid = plt.subplots(len(runs), 1, figsize=_figsize(height), layout="constrained", squeeze=False,
-                               sharex=True)
+        _figure, grid = plt.subplots(len(runs), 1, figsize=_figsize(height), layout="constrained", squeeze=False,
+                                     sharex=True)
         axes = list(grid[:, 0])
     axes = list(axes)
     if len(axes) != len(runs) or not all(isinstance(a, Axes) for a in axes):
-        raise ValueError(f"axes must hold one matplotlib Axes per run ({len(runs)}), got {axes!r}")
+        raise ValueError(_("{name} must hold one matplotlib Axes per run ({runs}), got {value!r}")
+                         .format(name="axes", runs=len(runs), value=axes))
     end = max(r.elapsed for r in runs) * 1.02
     for k, (run, ax) in enumerate(zip(runs, axes, strict=True)):
         timeline(run, ax=ax)
         ax.set_xlim(0, max(end, 1e-6))
         ax.set_title("")  # one title per panel: the model and its time, on the left
-        ax.set_title(f"{run.model}: {run.n_jobs} job(s) of {run.task}, {run.elapsed:.2f} s", loc="left")
+        title = ngettext("{model}: {n} job of {task}, {seconds:.2f} s", "{model}: {n} jobs of {task}, {seconds:.2f} s",
+                         run.n_jobs)
+        ax.set_title(title.format(model=run.model, n=run.n_jobs, task=run.task, seconds=run.elapsed), loc="left")
         ax.axvline(run.elapsed, color="0.2", ls="--", lw=1.2)
         if k < len(runs) - 1:
             ax.set_xlabel("")

@@ -10,8 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from .._base import JobRecord, Run
+from ..i18n import _
 from .intervals import mostly_waiting, one_thread_intervals, running_intervals
-from .theme import _STATUS_MARK, COLOURS, _figsize, _new_axes, _title, _validate_run
+from .theme import _STATUS_MARK, COLOURS, _figsize, _new_axes, _title, _validate_run, _worker
 
 __all__ = ["timeline"]
 
@@ -22,9 +23,11 @@ def _validate_window(window: Any) -> tuple[float, float] | None:
     try:
         t0, t1 = (float(x) for x in window)
     except (TypeError, ValueError):
-        raise TypeError(f"window must be None or (t0, t1) in seconds from the run's start, got {window!r}") from None
+        raise TypeError(_("{name} must be None or (t0, t1) in seconds from the run's start, got {value!r}")
+                        .format(name="window", value=window)) from None
     if not (math.isfinite(t0) and math.isfinite(t1) and t0 < t1):
-        raise ValueError(f"window must be (t0, t1) with t0 < t1, both finite seconds, got {window!r}")
+        raise ValueError(_("{name} must be (t0, t1) with t0 < t1, both finite seconds, got {value!r}")
+                         .format(name="window", value=window))
     return t0, t1
 
 
@@ -60,25 +63,28 @@ def timeline(run: Run, ax: Axes | None = None, window: tuple[float, float] | Non
             shade = 0.6 if shared and k % 2 else 1.0  # tell apart consecutive jobs on one worker
             kinds |= _draw_job(ax, run, job, y, intervals.get(job.job, []), colour=c, shade=shade,
                                name_it=shared and window is None)
-    labels = [w if len(by_worker[w]) > 1 else f"{w}\njob {by_worker[w][0].job}" for w in workers]
+    labels = [_worker(w) if len(by_worker[w]) > 1
+              else _worker(w) + "\n" + _("job {job}").format(job=by_worker[w][0].job) for w in workers]
     ax.set_yticks(range(len(workers)), labels)
     ax.set_ylim(-0.7 if window else -0.5, len(workers) + 0.2)  # room on top for the notes
-    ax.set_xlabel("time since the run started (s)" if window is None
-                  else f"time since the run started (s), zoomed in on {(window[1] - window[0]) * 1e3:g} ms")
-    ax.set_ylabel("worker")
+    ax.set_xlabel(_("time since the run started (s)") if window is None
+                  else _("time since the run started (s), zoomed in on {ms:g} ms")
+                  .format(ms=(window[1] - window[0]) * 1e3))
+    ax.set_ylabel(_("worker"))
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlim(*(window or (0, max(run.elapsed, 1e-6) * 1.02)))
-    ax.set_title(_title(run, "Timeline"))
+    ax.set_title(_title(run, "timeline"))
     if run.model == "threads" and "running" in kinds and len(workers) > 1:
         _switch_interval_note(ax, run, window)
     if run.model == "asyncio" and "running" in kinds and len(workers) > 1:
-        ax.text(0.01, 0.99, "one thread, one event loop: a coroutine runs until it awaits, then another gets a turn",
+        ax.text(0.01, 0.99, _("one thread, one event loop: a coroutine runs until it awaits, then another gets a turn"),
                 transform=ax.transAxes, va="top", ha="left", fontsize="x-small",
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})
-    legend = {"running": Patch(facecolor=c, label="running (taking progress samples)"),
-              "waiting": Patch(facecolor="none", edgecolor=c, hatch="///", label="waiting (I/O, no CPU)"),
-              "unsampled": Patch(facecolor=c, alpha=0.3, label="start to end (no samples)"),
-              "failed": Patch(color="white", label="X failed"), "stopped": Patch(color="white", label="| stopped")}
+    legend = {"running": Patch(facecolor=c, label=_("running (taking progress samples)")),
+              "waiting": Patch(facecolor="none", edgecolor=c, hatch="///", label=_("waiting (I/O, no CPU)")),
+              "unsampled": Patch(facecolor=c, alpha=0.3, label=_("start to end (no samples)")),
+              "failed": Patch(color="white", label=_("X failed")),
+              "stopped": Patch(color="white", label=_("| stopped"))}
     handles = [legend[k] for k in legend if k in kinds]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles) or 1,
               fontsize="small", frameon=False)  # under the axis: the notes keep the top
@@ -106,27 +112,27 @@ def _draw_job(ax: Axes, run: Run, job: JobRecord, y: int, intervals: list[tuple[
         kinds.add(job.status)
     if name_it:
         mid = job.start - run.start + job.wall / 2
-        ax.annotate(f"job {job.job}", (mid, y), ha="center", va="center", fontsize="small",
+        ax.annotate(_("job {job}").format(job=job.job), (mid, y), ha="center", va="center", fontsize="small",
                     color="white" if spans and not waiting else "black")
     return kinds
 
 
 def _worker_order(name: str) -> tuple[str, int]:
-    kind, _, number = name.rpartition("-")
+    kind, _dash, number = name.rpartition("-")
     return (kind, int(number)) if number.isdigit() else (name, -1)
 
 
 def _switch_interval_note(ax: Axes, run: Run, window: tuple[float, float] | None) -> None:
     interval = float(run.machine.get("switch_interval") or sys.getswitchinterval())
-    text = (f"sys.getswitchinterval() = {interval * 1e3:g} ms: a thread waiting for the GIL asks for it "
-            f"after this long,\nso the running thread hands it over: the gaps in each lane")
+    text = _("sys.getswitchinterval() = {ms:g} ms: a thread waiting for the GIL asks for it after this long,\n"
+             "so the running thread hands it over: the gaps in each lane").format(ms=interval * 1e3)
     if window is None:
-        text += f"\n(zoom in to see them: window=(t, t + {20 * interval:g}))"
+        text += "\n" + _("(zoom in to see them: window=(t, t + {seconds:g}))").format(seconds=20 * interval)
     else:  # a scale bar one switch interval long
         t0, t1 = window
         x = t0 + 0.02 * (t1 - t0)
         ax.plot([x, x + interval], [-0.55, -0.55], color="black", lw=3, solid_capstyle="butt")
-        ax.annotate(f"{interval * 1e3:g} ms", (x + interval, -0.55), xytext=(4, 0), textcoords="offset points",
-                    va="center", fontsize="small")
+        ax.annotate(_("{ms:g} ms").format(ms=interval * 1e3), (x + interval, -0.55), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize="small")
     ax.text(0.01, 0.99, text, transform=ax.transAxes, va="top", ha="left", fontsize="x-small",
             bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.8"})

@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .._base import JobRecord, Run
-from .theme import _STATUS_MARK, COLOURS, _figsize, _new_axes, _title, _validate_run
+from ..i18n import _, ngettext
+from .theme import _STATUS_MARK, COLOURS, _figsize, _new_axes, _status, _title, _validate_run, _worker
 
 __all__ = ["LiveRace", "in_jupyter", "race"]
 
@@ -39,9 +40,9 @@ def _job_curve(job: JobRecord, t0: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _race_frame(ax: Axes, model: str, n_jobs: int) -> None:
     ax.set_ylim(-0.15, n_jobs)
-    ax.set_yticks([i + 0.4 for i in range(n_jobs)], [f"job {i}" for i in range(n_jobs)])
-    ax.set_xlabel("time since the run started (s)")
-    ax.set_ylabel("jobs (each lane: 0 to 100% done)")
+    ax.set_yticks([i + 0.4 for i in range(n_jobs)], [_("job {job}").format(job=i) for i in range(n_jobs)])
+    ax.set_xlabel(_("time since the run started (s)"))
+    ax.set_ylabel(_("jobs (each lane fills from 0 to 100%)"))
     ax.grid(axis="x", alpha=0.3)
     for i in range(n_jobs):
         ax.axhline(i, color="0.85", lw=0.8, zorder=0)
@@ -62,15 +63,17 @@ def _draw_race(ax: Axes, run: Run) -> None:
         ax.plot(t, y, color=c, lw=1.8, drawstyle="steps-post")
         if job.status in _STATUS_MARK:
             ax.plot(t[-1], y[-1], marker=_STATUS_MARK[job.status], color="black", ms=10, mew=2)
-            ax.annotate(job.status, (t[-1], y[-1]), xytext=(6, 0), textcoords="offset points", va="center")
-        labels.append(f"job {job.job}\n{job.worker}" if job.worker else f"job {job.job}")
+            ax.annotate(_status(job.status), (t[-1], y[-1]), xytext=(6, 0), textcoords="offset points",
+                        va="center")
+        name = _("job {job}").format(job=job.job)
+        labels.append(f"{name}\n{_worker(job.worker)}" if job.worker else name)
     if run.jobs:
         ax.set_yticks([j.job + 0.4 for j in run.jobs], labels)
     ax.set_xlim(0, end * 1.05)
-    ax.set_title(_title(run, "Progress race"))
-    handles = [Patch(color=c, alpha=0.5, label=f"{run.model}: fraction done")]
+    ax.set_title(_title(run, "race"))
+    handles = [Patch(color=c, alpha=0.5, label=_("{model}: fraction done").format(model=run.model))]
     if any(j.status != "ok" for j in run.jobs):
-        handles.append(Patch(color="white", label="X failed, | stopped"))
+        handles.append(Patch(color="white", label=_("X failed, | stopped")))
     ax.legend(handles=handles, loc="upper left", frameon=False)
 
 
@@ -112,9 +115,10 @@ class LiveRace:
     def __init__(self, ax: Axes | None = None, save: str | os.PathLike[str] | None = None, *,
                  frames: bool | None = None, budget: float = 0.04) -> None:
         if ax is not None and not isinstance(ax, Axes):
-            raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+            raise TypeError(_("{name} must be a matplotlib Axes or None, got {value!r}").format(name="ax", value=ax))
         if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget <= 1:
-            raise ValueError(f"budget must be a share of the run's time, 0 < budget <= 1, got {budget!r}")
+            raise ValueError(_("{name} must be a share of the run's time, 0 < budget <= 1, got {value!r}")
+                             .format(name="budget", value=budget))
         self.ax, self.save, self.budget = ax, save, float(budget)
         self.jupyter = in_jupyter()
         self.frames = self.jupyter if frames is None else bool(frames)
@@ -143,7 +147,8 @@ class LiveRace:
                       for i in range(n_jobs)]
         self.texts = [ax.text(0, i + 0.4, "", va="center", fontsize="small", animated=True) for i in range(n_jobs)]
         self.clock = ax.text(0.99, 0.02, "", transform=ax.transAxes, ha="right", va="bottom", animated=True)
-        ax.set_title(f"Progress race: {model}, {n_jobs} job(s), running")
+        ax.set_title(ngettext("Progress race: {model}, {n} job, running", "Progress race: {model}, {n} jobs, running",
+                              n_jobs).format(model=model, n=n_jobs))
         self._background: Any = None
         self._xmax = 1.0
         ax.set_xlim(0, self._xmax)
@@ -193,7 +198,7 @@ class LiveRace:
             line.set_data(self.history_t, i + 0.8 * f[:, i])
             text.set_position((elapsed, i + 0.4))
             text.set_text(f" {f[-1, i]:.0%}")
-        self.clock.set_text(f"{elapsed:.1f} s")
+        self.clock.set_text(_("{seconds:.1f} s").format(seconds=elapsed))
         assert self.ax is not None  # set by start()
         canvas: Any = self.fig.canvas
         if not hasattr(canvas, "copy_from_bbox"):  # a canvas that cannot blit: use an Agg one
@@ -225,7 +230,8 @@ class LiveRace:
         self.last_frame = png
         if not self.jupyter:
             return
-        bundle = {"image/png": png, "text/plain": f"<progress race: {self.model}, {self.n_jobs} job(s)>"}
+        text = ngettext("progress race: {model}, {n} job", "progress race: {model}, {n} jobs", self.n_jobs)
+        bundle = {"image/png": png, "text/plain": "<" + text.format(model=self.model, n=self.n_jobs) + ">"}
         if first or self._handle is None:
             from IPython.display import display
 

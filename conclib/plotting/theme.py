@@ -10,6 +10,7 @@ import matplotlib
 from matplotlib.axes import Axes
 
 from .._base import Run, validate_model
+from ..i18n import N_, _, gettext, ngettext
 
 __all__ = ["COLOURS", "colour", "style"]
 
@@ -24,6 +25,13 @@ COLOURS: dict[str, str] = {
 }
 
 _STATUS_MARK = {"failed": "X", "stopped": "|"}
+#: How a job or a run ended, as a plot writes it ("ok" is not written).
+_STATUS_WORDS = {"failed": N_("failed"), "stopped": N_("stopped"), "running": N_("running"),
+                 "timeout": N_("timeout"), "interrupted": N_("interrupted")}
+#: A worker's name as the runner gives it ("thread-0"), as a plot writes it.
+_WORKER_WORDS = {"thread": N_("thread-{number}"), "process": N_("process-{number}"),
+                 "coroutine": N_("coroutine-{number}"), "interpreter": N_("interpreter-{number}"),
+                 "job": N_("job-{number}")}
 
 _STYLES: dict[str, Any] = {
     "notebook": {},
@@ -47,7 +55,8 @@ def style(name: str = "classroom") -> Iterator[None]:
     Plots made inside the block keep the style; matplotlib's settings are restored on exit.
     """
     if name not in _STYLES:
-        raise ValueError(f"style name must be one of {', '.join(map(repr, _STYLES))}, got {name!r}")
+        raise ValueError(_("{name} must be one of {allowed}, got {value!r}")
+                         .format(name="style name", allowed=", ".join(map(repr, _STYLES)), value=name))
     with matplotlib.rc_context(_STYLES[name]):
         yield
 
@@ -56,7 +65,7 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Ax
     """``ax`` itself, or the Axes of a new figure that pyplot does not track (no duplicate display)."""
     if ax is not None:
         if not isinstance(ax, Axes):
-            raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+            raise TypeError(_("{name} must be a matplotlib Axes or None, got {value!r}").format(name="ax", value=ax))
         return ax
     import matplotlib.pyplot as plt
 
@@ -71,10 +80,31 @@ def _figsize(height: float | None = None) -> tuple[float, float]:
 
 def _validate_run(run: Any) -> Run:
     if not isinstance(run, Run):
-        raise TypeError(f"run must be a conclib Run (what conclib.run returns), got {run!r}")
+        raise TypeError(_("{name} must be a conclib Run (what conclib.run returns), got {value!r}")
+                        .format(name="run", value=run))
     return run
 
 
-def _title(run: Run, what: str) -> str:
-    note = "" if run.status == "ok" else f" [{run.status}]"
-    return f"{what}: {run.model}, {run.n_jobs} job(s) of {run.task}, {run.elapsed:.2f} s{note}"
+def _status(status: str) -> str:
+    """A job's or a run's status in the learner's language."""
+    return gettext(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
+
+
+def _worker(name: str) -> str:
+    """A worker's name in the learner's language: 'thread-0' is 'поток 0' in Russian; a Dask host:port stays."""
+    if name == "main":
+        return _("main")
+    kind, _dash, number = name.rpartition("-")
+    return gettext(_WORKER_WORDS[kind]).format(number=number) if kind in _WORKER_WORDS and number.isdigit() else name
+
+
+def _title(run: Run, plot: str) -> str:
+    """The title of a plot of one run: ``plot`` is "race" or "timeline"."""
+    if plot == "race":
+        text = ngettext("Progress race: {model}, {n} job of {task}, {seconds:.2f} s",
+                        "Progress race: {model}, {n} jobs of {task}, {seconds:.2f} s", run.n_jobs)
+    else:
+        text = ngettext("Timeline: {model}, {n} job of {task}, {seconds:.2f} s",
+                        "Timeline: {model}, {n} jobs of {task}, {seconds:.2f} s", run.n_jobs)
+    text = text.format(model=run.model, n=run.n_jobs, task=run.task, seconds=run.elapsed)
+    return text if run.status == "ok" else f"{text} [{_status(run.status)}]"
