@@ -18,7 +18,8 @@ from typing import Any
 from ..i18n import N_, gettext, ngettext
 from ..i18n import gettext as _
 from ..tasks import countdown as _countdown
-from . import HIDE_FRAMES, Verdict, blank, is_number, missing, passed, register_answers, wrong
+from . import HIDE_FRAMES, Verdict, blank, missing, passed, register_answers, wrong
+from ._clock import clock  # exercise 2, in a module of its own for the length of its messages
 from ._gil_question import FREE_CHOICES, FREE_ONE_CORE_CHOICES, GIL_CHOICES, gil_question, why_no_faster  # exercise 3
 from ._shared_state import safe_counter  # exercise 4 (shared state), in a module of its own for its length
 
@@ -142,8 +143,8 @@ def _no_record(i: int, thread: threading.Thread) -> Verdict:
                        "in brackets; a tuple of one item needs a comma: `args=(N // 100,)`.").format(i=i, error=exc))
     if exc is not None:
         return wrong(_("threads[{i}] crashed before it could count: {kind}: {error}. "
-                       "Create each thread like this: {how}.").format(i=i, kind=type(exc).__name__, error=exc,
-                                                                      how=_HOW))
+                       "Create each thread like this: {how}.").format(
+            i=i, kind=type(exc).__name__, error=exc, how=_HOW))
     with _lock:
         in_main = any(call.thread is threading.main_thread() and call.start > _last_check[0] for call in _calls)
     if in_main:
@@ -236,71 +237,8 @@ def _grade(threads: Any, count: int) -> Verdict:
     if latest_start >= earliest_end:  # type: ignore[operator]
         return wrong(_("Your threads ran one after another: {spans}. join() waits until a thread has ended, so "
                        "starting and joining each thread in the same loop runs them one at a time. Start all "
-                       "{count} in one loop, then join all {count} in a second loop.").format(spans=spans,
-                                                                                              count=count))
+                       "{count} in one loop, then join all {count} in a second loop.").format(spans=spans, count=count))
     return passed(ngettext("All {count} thread was running at the same time ({spans}), and your cell joined "
                            "it: it waited until it was done.",
                            "All {count} threads were running at the same time ({spans}), and your cell joined "
                            "them: it waited until each one was done.", count).format(count=count, spans=spans))
-
-
-# --------------------------------------------------------------------------- exercise 2
-
-_CPU_CLOCKS = ("process_time", "process_time_ns", "thread_time", "thread_time_ns")
-
-
-def clock(clock: Any = None) -> Verdict:
-    """Exercise 2: the clock to time a piece of code with (a function of the ``time`` module)."""
-    __tracebackhide__ = HIDE_FRAMES
-    if blank(clock):
-        return missing(_("Set `clock` to a function of the time module, e.g. clock = time.something."))
-    if clock in (time.perf_counter, time.perf_counter_ns):
-        return passed(_("time.{name}() never goes back and has the finest resolution: it is made for "
-                        "measuring durations.").format(name=clock.__name__))
-    if is_number(clock):
-        return wrong(_("`clock` is a number ({answer!r}): with brackets, `clock = time.something()` calls the "
-                       "function and keeps the time it read. Leave out the brackets, so `clock` is the function "
-                       "itself: clock = time.something.").format(answer=clock))
-    if isinstance(clock, str):
-        name = clock.strip().removeprefix("time.").removesuffix("()")
-        return wrong(_("`clock` is the text {answer!r}, not the function. Write it without quotes: "
-                       "clock = time.{name}.").format(answer=clock, name=name))
-    if clock is time:
-        return wrong(_("`clock` is the whole time module; pick one of its functions: clock = time.something."))
-    name = getattr(clock, "__name__", "")
-    if getattr(clock, "__module__", None) != "time" or getattr(time, name, None) is not clock:
-        return _not_from_time(clock, name)
-    return _wrong_clock(name)
-
-
-def _not_from_time(clock: Any, name: str) -> Verdict:
-    """``clock`` is no function of the time module: say where it comes from."""
-    __tracebackhide__ = HIDE_FRAMES
-    if callable(clock):
-        module = getattr(clock, "__module__", None)
-        if module:
-            return wrong(_("{name} is not a function of the time module (it comes from {module}). Set `clock` to "
-                           "one of time's own functions: clock = time.something.").format(
-                name=name or repr(clock), module=module))
-        return wrong(_("{name} is not a function of the time module (it comes from your notebook). Set `clock` "
-                       "to one of time's own functions: clock = time.something.").format(name=name or repr(clock)))
-    return wrong(_("`clock` must be a function of the time module, got {answer!r}.").format(answer=clock))
-
-
-def _wrong_clock(name: str) -> Verdict:
-    """``time.<name>`` is a function of the time module, but not the clock for durations: why not."""
-    __tracebackhide__ = HIDE_FRAMES
-    if name in ("time", "time_ns"):
-        return wrong(_("time.{name}() is the calendar clock: the system may set it forward or back while you "
-                       "measure (network time sync, a manual change). Look for the clock made for durations.").format(
-            name=name))
-    if name in ("monotonic", "monotonic_ns"):
-        return wrong(_("time.{name}() never goes back, which is good, but on some systems it is coarse. "
-                       "There is a clock made for measuring durations, with the finest resolution.").format(name=name))
-    if name in _CPU_CLOCKS:
-        return wrong(_("time.{name}() counts CPU time, not elapsed time: it stops while the code waits (for "
-                       "I/O, for the GIL, for a sleep). Here you want the elapsed time.").format(name=name))
-    if name == "sleep":
-        return wrong(_("time.sleep() waits; it does not read a clock. Pick the function that tells the time."))
-    return wrong(_("time.{name} is not one of the clocks from this section; pick the one made for durations.").format(
-        name=name))
