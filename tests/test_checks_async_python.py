@@ -16,7 +16,7 @@ import pytest
 
 from conclib.checks import async_python as check
 
-from .learner import Answer, assert_verdict, grade
+from .learner import LANGUAGES, Answer, assert_verdict, grade, speak
 
 LIMIT = 2.0
 
@@ -78,7 +78,9 @@ def wait_for_check_threads() -> None:
 
 @pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 @pytest.mark.parametrize("answer", CONCURRENT, ids=lambda a: a.id)
-def test_concurrent(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_concurrent(answer: Answer, language: str) -> None:
+    speak(language)
     start = time.perf_counter()
     verdict = grade(answer, f"check.concurrent(main, limit={LIMIT})", namespace())
     assert time.perf_counter() - start < LIMIT + 2, "the check is bounded in time"
@@ -125,7 +127,9 @@ NONBLOCKING = [
 
 @pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 @pytest.mark.parametrize("answer", NONBLOCKING, ids=lambda a: a.id)
-def test_nonblocking(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_nonblocking(answer: Answer, language: str) -> None:
+    speak(language)
     start = time.perf_counter()
     verdict = grade(answer, f"check.nonblocking(fixed_report, limit={LIMIT})", namespace())
     assert time.perf_counter() - start < LIMIT + 2, "the check is bounded in time"

@@ -14,7 +14,7 @@ import pytest
 import conclib
 from conclib.checks import beyond_one_machine as check
 
-from .learner import Answer, assert_verdict, grade
+from .learner import LANGUAGES, Answer, assert_verdict, grade, speak
 
 MEASURED = {"work": 5.0, "overhead": 0.003, "workers": 2}  # as a busy 2-core machine measures them
 
@@ -65,7 +65,9 @@ CHUNKS = [
 
 
 @pytest.mark.parametrize("answer", CHUNKS, ids=lambda a: a.id)
-def test_chunks(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_chunks(answer: Answer, language: str) -> None:
+    speak(language)
     namespace = {"check": check, "np": np, "chunks": TABLE, "work": MEASURED["work"],
                  "overhead": {"dask": MEASURED["overhead"]}, "workers": ["tcp://127.0.0.1:40001", "tcp://127.0.0.1:40002"]}
     assert_verdict(grade(answer, CHUNKS_CELL, namespace), answer)
@@ -116,7 +118,9 @@ def _make_run(pid: int | None = None, **changes: object) -> conclib.Run:
 
 
 @pytest.mark.parametrize("answer", CELL_RUN, ids=lambda a: a.id)
-def test_cell_function_run(answer: Answer, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_cell_function_run(answer: Answer, monkeypatch: pytest.MonkeyPatch, language: str) -> None:
+    speak(language)
     main = types.ModuleType("__main__")  # a notebook's cells run in __main__
     monkeypatch.setitem(sys.modules, "__main__", main)
     main.__dict__.update({"check": check, "conclib": conclib, "os": os, "make_run": _make_run})

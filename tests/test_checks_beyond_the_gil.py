@@ -11,7 +11,7 @@ import pytest
 
 from conclib.checks import beyond_the_gil as check
 
-from .learner import Answer, assert_verdict, grade
+from .learner import LANGUAGES, Answer, assert_verdict, grade, speak
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "06-beyond-the-gil.ipynb"
 
@@ -71,7 +71,9 @@ LOST = [
 
 
 @pytest.mark.parametrize("answer", LOST, ids=lambda a: a.id)
-def test_lost_updates(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_lost_updates(answer: Answer, language: str) -> None:
+    speak(language)
     namespace = {"check": check, "counter": _rows(), "pd": pd}
     assert_verdict(grade(answer, "check.lost_updates(lost, counter)", namespace), answer)
 
@@ -96,7 +98,9 @@ WHY = [
 
 
 @pytest.mark.parametrize("answer", WHY, ids=lambda a: a.id)
-def test_why_the_gil_stays(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_why_the_gil_stays(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.why_the_gil_stays(answer)", {"check": check}), answer)
 
 

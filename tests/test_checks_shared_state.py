@@ -12,6 +12,8 @@ from conclib.checks import _shared_state
 from conclib.checks import working_with_threads as check
 from conclib.checks._shared_state import SlowCounter
 
+from .learner import LANGUAGES, assert_in_language, recording, speak
+
 # ------------------------------------------------------------------ right answers
 
 def lock_per_step(counter: SlowCounter, threads: int, increments: int) -> None:
@@ -99,10 +101,17 @@ def each_thread_joined_before_the_next(counter: SlowCounter, threads: int, incre
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("answer", [lock_per_step, acquire_release, lock_passed_as_argument,
                                     each_thread_joined_before_the_next])
-def test_right_answers_pass(answer: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    assert check.safe_counter(answer)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_right_answers_pass(answer: Any, language: str, capsys: pytest.CaptureFixture[str]) -> None:
+    speak(language)
+    with recording() as lookups:
+        verdict = check.safe_counter(answer)
+    assert verdict
     out = capsys.readouterr().out
-    assert out.startswith("✅") and "No update was lost (120 of 120)" in out
+    assert out.startswith("✅")
+    assert_in_language(verdict.message, "right", lookups)
+    if language == "en":
+        assert "No update was lost (120 of 120)" in out
 
 
 @pytest.mark.timeout(60)
@@ -259,18 +268,33 @@ WRONG = [
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize(("answer", "text"), WRONG, ids=[w[0].__name__ for w in WRONG])
-def test_wrong_answers_fail_with_a_hint(answer: Any, text: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert not check.safe_counter(answer)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_wrong_answers_fail_with_a_hint(answer: Any, text: str, language: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    speak(language)
+    with recording() as lookups:
+        verdict = check.safe_counter(answer)
+    assert not verdict
     out = capsys.readouterr().out
-    assert out.startswith("❌") and text in out
+    assert out.startswith("❌")
+    assert_in_language(verdict.message, "wrong", lookups)
+    if language == "en":
+        assert text in out
 
 
 @pytest.mark.parametrize(("answer", "text"), [
     (None, "Replace None"), (42, "must be a function"),
 ])
-def test_missing_or_not_a_function(answer: Any, text: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert not check.safe_counter(answer)
-    assert text in capsys.readouterr().out
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_missing_or_not_a_function(answer: Any, text: str, language: str,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    speak(language)
+    with recording() as lookups:
+        verdict = check.safe_counter(answer)
+    assert not verdict
+    assert_in_language(verdict.message, "missing" if answer is None else "wrong", lookups)
+    if language == "en":
+        assert text in capsys.readouterr().out
 
 
 def test_an_async_function_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

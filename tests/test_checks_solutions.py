@@ -1,7 +1,7 @@
 """Every reference solution, taken from its notebook's collapsed ``<details>`` block, passes its check.
 
 The solutions are markdown, so "Run All" never runs them; these tests run them instead,
-after the notebook's own setup cell, and then the notebook's own check cell.
+after the notebook's own setup cell, and then the notebook's own check cell, in every language.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from .learner import notebook, run_cell, solutions
+from .learner import LANGUAGES, assert_in_language, notebook, recording, run_cell, solutions, speak
 
 
 def table(**medians: float) -> pd.DataFrame:
@@ -43,8 +43,10 @@ CASES = [(name, i) for name, contexts in CONTEXT.items() for i in range(len(cont
 
 
 @pytest.mark.parametrize(("name", "context"), CASES, ids=[f"{n[:2]}-{i}" for n, i in CASES])
-def test_every_solution_passes_its_check(name: str, context: int, tmp_path: Path,
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_solution_passes_its_check(name: str, context: int, language: str, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    speak(language)
     monkeypatch.chdir(tmp_path)  # the solutions' %%writefile modules land here
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
@@ -60,8 +62,9 @@ def test_every_solution_passes_its_check(name: str, context: int, tmp_path: Path
         assert blocks, f"a solution without code, before {check_cell!r}"
         for block in blocks:
             run_cell(block, namespace)
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), recording() as lookups:
             verdict = run_cell(check_cell, namespace)
         assert verdict, f"{name}: the solution of `{check_cell}` fails its check: {verdict.message}"
+        assert_in_language(verdict.message, "right", lookups)
     for module in [m for m, mod in sys.modules.items() if str(tmp_path) in str(getattr(mod, "__file__", ""))]:
         del sys.modules[module]

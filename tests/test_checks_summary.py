@@ -7,7 +7,7 @@ import pytest
 
 from conclib.checks import summary as check
 
-from .learner import Answer, assert_verdict, grade
+from .learner import LANGUAGES, Answer, assert_verdict, grade, speak
 
 
 def table(**medians: float) -> pd.DataFrame:
@@ -46,7 +46,9 @@ RATIO = [
 
 
 @pytest.mark.parametrize("answer", RATIO, ids=lambda a: a.id)
-def test_ratio(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_ratio(answer: Answer, language: str) -> None:
+    speak(language)
     namespace = {"check": check, "table": TWO_CORES, "ONE_CORE": ONE_CORE}
     assert_verdict(grade(answer, "check.ratio(ratio, table)", namespace), answer)
 
@@ -87,7 +89,9 @@ WHICH_TOOL = [
 
 
 @pytest.mark.parametrize("answer", WHICH_TOOL, ids=lambda a: a.id)
-def test_which_tool(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_which_tool(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.which_tool(tools)", {"check": check}), answer)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from conclib.checks import threads_or_processes as check
 
-from .learner import Answer, assert_verdict, grade
+from .learner import LANGUAGES, Answer, assert_verdict, grade, speak
 
 
 def table(**medians: float) -> pd.DataFrame:
@@ -67,7 +67,9 @@ CLASSIFY = [
 
 
 @pytest.mark.parametrize("answer", CLASSIFY, ids=lambda a: a.id)
-def test_classify(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_classify(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.classify(kinds)", {"check": check}), answer)
 
 
@@ -106,7 +108,9 @@ WINNER = [
 
 
 @pytest.mark.parametrize("answer", WINNER, ids=lambda a: a.id)
-def test_winner(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_winner(answer: Answer, language: str) -> None:
+    speak(language)
     namespace = {"check": check, "TWO_CORES": TWO_CORES, "ONE_CORE": ONE_CORE, "IO": IO}
     assert_verdict(grade(answer, "check.winner(prediction, cpu_table, io_table)", namespace), answer)
 

@@ -12,7 +12,7 @@ import conclib
 import conclib.scaling
 from conclib.checks import working_with_processes as check
 
-from .learner import Answer, assert_verdict, grade, run_cell
+from .learner import LANGUAGES, Answer, assert_verdict, grade, run_cell, speak
 
 GUARD = [
     Answer("capital", "answer = 'B'", "right", "__mp_main__"),
@@ -31,7 +31,9 @@ GUARD = [
 
 
 @pytest.mark.parametrize("answer", GUARD, ids=lambda a: a.id)
-def test_main_guard(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_main_guard(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.main_guard(answer)", {"check": check}), answer)
 
 
@@ -57,7 +59,9 @@ AMDAHL = [
 
 
 @pytest.mark.parametrize("answer", AMDAHL, ids=lambda a: a.id)
-def test_amdahl(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_amdahl(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.amdahl(speedup)", {"check": check, "conclib": conclib}), answer)
 
 
@@ -112,7 +116,9 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.mark.parametrize("answer", OWN_TASK, ids=lambda a: a.id)
-def test_own_task(answer: Answer, in_tmp: Path) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_own_task(answer: Answer, in_tmp: Path, language: str) -> None:
+    speak(language)
     namespace: dict[str, Any] = {"check": check, "conclib": conclib, "N": 100_000, "__name__": "__main__"}
     *modules, answer_cell = (answer.code or "").split("\n---\n")  # the %%writefile cells come first
     for code in modules:

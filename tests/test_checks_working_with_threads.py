@@ -11,7 +11,7 @@ import pytest
 import conclib
 from conclib.checks import working_with_threads as check
 
-from .learner import Answer, assert_verdict, grade, join_threads
+from .learner import LANGUAGES, Answer, assert_verdict, grade, join_threads, speak
 
 N = 1_000_000
 MAKE = "threading.Thread(target=check.countdown, args=(N // 100,))"
@@ -71,7 +71,9 @@ def namespace() -> Any:
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 @pytest.mark.parametrize("answer", START_AND_JOIN, ids=lambda a: a.id)
-def test_start_and_join(answer: Answer, namespace: dict[str, Any]) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_start_and_join(answer: Answer, namespace: dict[str, Any], language: str) -> None:
+    speak(language)
     verdict = grade(answer, "check.start_and_join(threads)", namespace, after_cell=check._cell_finished)
     assert_verdict(verdict, answer)
 
@@ -114,7 +116,9 @@ CLOCK = [
 
 
 @pytest.mark.parametrize("answer", CLOCK, ids=lambda a: a.id)
-def test_clock(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_clock(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.clock(clock)", {"time": time, "check": check}), answer)
 
 
@@ -135,7 +139,9 @@ WHY = [
 
 
 @pytest.mark.parametrize("answer", WHY, ids=lambda a: a.id)
-def test_why_no_faster(answer: Answer) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_why_no_faster(answer: Answer, language: str) -> None:
+    speak(language)
     assert_verdict(grade(answer, "check.why_no_faster(answer)", {"check": check}), answer)
 
 
@@ -168,7 +174,9 @@ def gil_off(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("gil_off")
 @pytest.mark.parametrize(("answer", "times"), [(a, FASTER) for a in FREE_WHY] + [(a, NO_FASTER) for a in ONE_CORE_WHY],
                          ids=lambda x: getattr(x, "id", ""))
-def test_why_no_faster_without_the_gil(answer: Answer, times: dict) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_why_no_faster_without_the_gil(answer: Answer, times: dict, language: str) -> None:
+    speak(language)
     namespace = {"check": check, "times": times}
     assert_verdict(grade(answer, "check.why_no_faster(answer, times)", namespace), answer)
 

@@ -24,6 +24,10 @@ cell fails with ``NameError`` before any check runs. Importing a check module
 in IPython installs a small handler that turns exactly those ``NameError``\\ s
 (the names of the notebook's answers) into "run the cell above first".
 
+Every message is written in English and shown in the learner's language (:mod:`conclib.i18n`):
+a message is marked ``_("... {x} ...").format(x=...)``, and a text kept in a table (hints, the
+choices of a question) is marked ``N_("...")`` and translated where it is shown.
+
 Set the environment variable ``CONCLIB_FULL_TRACEBACK=1`` to see conclib's own
 frames in tracebacks (they are hidden from learners with ``__tracebackhide__``).
 """
@@ -33,14 +37,17 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 #: The verdicts, and the helpers every check module grades with (for a new exercise, use these).
-__all__ = ["Verdict", "blank", "choice", "choice_problem", "decimals", "is_number", "missing", "model_name",
+__all__ = ["Choices", "Verdict", "blank", "choice", "choice_problem", "decimals", "is_number", "missing", "model_name",
            "multiple_choice", "name_error_hint", "passed", "register_answers", "same_number", "words", "wrong"]
 
 from .._base import HIDE_FRAMES as HIDE_FRAMES  # the check modules hide their frames with it too
 from .._base import MODELS
+from ..i18n import gettext
+from ..i18n import gettext as _
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,15 +71,41 @@ def _say(ok: bool, message: str) -> Verdict:
 
 
 def passed(message: str) -> Verdict:
-    return _say(True, f"✅ Right. {message}")
+    """The answer is right: ``message`` (already in the learner's language) says why."""
+    return _say(True, _("✅ Right. {message}").format(message=message))
 
 
 def wrong(message: str) -> Verdict:
-    return _say(False, f"❌ Not yet. {message}")
+    """The answer is wrong: ``message`` (already in the learner's language) says what to fix."""
+    return _say(False, _("❌ Not yet. {message}").format(message=message))
 
 
 def missing(message: str) -> Verdict:
-    return _say(False, f"✋ Not answered yet. {message}")
+    """There is no answer yet: ``message`` (already in the learner's language) says what to fill in."""
+    return _say(False, _("✋ Not answered yet. {message}").format(message=message))
+
+
+class Choices(Mapping[str, str]):
+    """The choices of a multiple-choice question, ``{letter: text}``, each text in the learner's language.
+
+    The texts are written in English and marked with ``N_``; reading one translates it, so
+    ``for key, text in check.GUARD_CHOICES.items(): print(...)`` prints them in the language chosen now.
+    """
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.english = dict(texts)
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self.english[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.english)
+
+    def __len__(self) -> int:
+        return len(self.english)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self)!r})"
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -117,39 +150,51 @@ def same_number(answer: float, right: float) -> bool:
     return places >= 1 and abs(answer - right) <= 0.5 * 10 ** -places * (1 + 1e-9)
 
 
-def choice(answer: Any, choices: dict[str, str]) -> str | None:
-    """The letter a learner chose: "b", "B", " b) ", "(b)" or the full text of choice b; else None."""
+def choice(answer: Any, choices: Mapping[str, str]) -> str | None:
+    """The letter a learner chose: "b", "B", " b) ", "(b)" or the full text of choice b; else None.
+
+    The full text counts in the learner's language, and in English too.
+    """
     if not isinstance(answer, str):
         return None
     key = answer.strip().strip("().:").strip().lower()
     if key in choices:
         return key
-    for letter, text in choices.items():
+    texts = list(choices.items())
+    if isinstance(choices, Choices):
+        texts += list(choices.english.items())
+    for letter, text in texts:
         if words(answer) == words(text):
             return letter
     return None
 
 
-def choice_problem(answer: Any, choices: dict[str, str]) -> str:
+def choice_problem(answer: Any, choices: Mapping[str, str]) -> str:
     """Why ``answer`` is not one of the letters of ``choices``, in a beginner's words."""
     letters = ", ".join(f'"{key}"' for key in choices)
+    kind = type(answer).__name__
     if isinstance(answer, (list, tuple, set)):
-        return f"Pick one letter, not a {type(answer).__name__}: answer = \"b\", for example. One of {letters}."
+        return _('Pick one letter, not a {kind}: answer = "b", for example. One of {letters}.').format(
+            kind=kind, letters=letters)
     text = answer.lower() if isinstance(answer, str) else ""
     squeezed, single = re.sub(r"[^a-z]", "", text), set(re.findall(r"\b([a-z])\b", text)) & set(choices)
     if len(single) > 1 or (len(squeezed) > 1 and all(c in choices for c in squeezed)):
-        return f"Pick only one letter: exactly one choice is right. One of {letters}."
+        return _("Pick only one letter: exactly one choice is right. One of {letters}.").format(letters=letters)
     if isinstance(answer, str):
-        return f"answer must be one of {letters}, got {answer!r}."
-    return f"answer must be a letter in quotes, one of {letters}; got {answer!r} (a {type(answer).__name__})."
+        return _("answer must be one of {letters}, got {answer!r}.").format(letters=letters, answer=answer)
+    return _("answer must be a letter in quotes, one of {letters}; got {answer!r} (a {kind}).").format(
+        letters=letters, answer=answer, kind=kind)
 
 
-def multiple_choice(answer: Any, choices: dict[str, str], right: str, explanation: str,
-                    hints: dict[str, str]) -> Verdict:
-    """Grade a one-letter answer: not answered, not a letter of ``choices``, ``right``, or the hint for its letter."""
+def multiple_choice(answer: Any, choices: Mapping[str, str], right: str, explanation: str,
+                    hints: Mapping[str, str]) -> Verdict:
+    """Grade a one-letter answer: not answered, not a letter of ``choices``, ``right``, or the hint for its letter.
+
+    ``explanation`` and ``hints`` are in the learner's language already (translate them before the call).
+    """
     __tracebackhide__ = HIDE_FRAMES
     if blank(answer):
-        return missing(f"Set `answer` to one of {', '.join(map(repr, choices))}.")
+        return missing(_("Set `answer` to one of {letters}.").format(letters=", ".join(map(repr, choices))))
     key = choice(answer, choices)
     if key is None:
         return wrong(choice_problem(answer, choices))
@@ -158,13 +203,16 @@ def multiple_choice(answer: Any, choices: dict[str, str], right: str, explanatio
 
 # --------------------------------------------------------------------------- answer cells never run
 
-#: Names of the notebooks' answer variables, and what to run when one is undefined.
+#: Names of the notebooks' answer variables, and what to run when one is undefined (marked with N_, in English).
 _ANSWERS: dict[str, str] = {}
 _LETTERS = ("a", "b", "c", "d")
 
 
 def register_answers(hints: dict[str, str]) -> None:
-    """Turn a ``NameError`` for one of ``hints`` into its hint, in IPython (nothing happens elsewhere)."""
+    """Turn a ``NameError`` for one of ``hints`` into its hint, in IPython (nothing happens elsewhere).
+
+    The hints are English texts marked with ``N_``: each is translated when it is shown.
+    """
     _ANSWERS.update(hints)
     try:
         from IPython import get_ipython
@@ -179,10 +227,10 @@ def register_answers(hints: dict[str, str]) -> None:
 def name_error_hint(name: str | None) -> str | None:
     """The friendly message for an undefined ``name``, or None if it is not a notebook's answer."""
     if name in _ANSWERS:
-        return f"✋ Not answered yet. `{name}` is not defined: {_ANSWERS[name]}"
+        return _("✋ Not answered yet. `{name}` is not defined: {hint}").format(name=name, hint=gettext(_ANSWERS[name]))
     if name in _LETTERS:
-        return (f"✋ `{name}` without quotes is the name of a variable, and there is none. "
-                f'Write the letter as a string: answer = "{name}".')
+        return _('✋ `{name}` without quotes is the name of a variable, and there is none. '
+                 'Write the letter as a string: answer = "{name}".').format(name=name)
     return None
 
 

@@ -11,63 +11,65 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from . import HIDE_FRAMES, Verdict, multiple_choice, wrong
+from ..i18n import N_, gettext
+from ..i18n import gettext as _
+from . import HIDE_FRAMES, Choices, Verdict, multiple_choice, wrong
 
 __all__ = ["FREE_CHOICES", "FREE_ONE_CORE_CHOICES", "GIL_CHOICES", "gil_question", "why_no_faster"]
 
 #: The multiple-choice answers of 02's GIL question, with the GIL (the default build).
-GIL_CHOICES = {
-    "a": "The threads wait for each other's I/O.",
-    "b": "Only the thread holding the GIL runs Python code, so the two countdowns take turns on one core.",
-    "c": "Starting a thread takes about as long as the countdown itself.",
-    "d": "The operating system runs all threads of a process on one core.",
-}
+GIL_CHOICES = Choices({
+    "a": N_("The threads wait for each other's I/O."),
+    "b": N_("Only the thread holding the GIL runs Python code, so the two countdowns take turns on one core."),
+    "c": N_("Starting a thread takes about as long as the countdown itself."),
+    "d": N_("The operating system runs all threads of a process on one core."),
+})
 #: The answers when this Python runs without the GIL and the two threads were faster.
-FREE_CHOICES = {
-    "a": "Each thread counted down from a smaller number than the sequential run did.",
-    "b": "This Python runs without the GIL, so the two threads ran Python code on two cores at the same time.",
-    "c": "Starting a thread is faster than calling a function.",
-    "d": "The second thread reused the work of the first one.",
-}
+FREE_CHOICES = Choices({
+    "a": N_("Each thread counted down from a smaller number than the sequential run did."),
+    "b": N_("This Python runs without the GIL, so the two threads ran Python code on two cores at the same time."),
+    "c": N_("Starting a thread is faster than calling a function."),
+    "d": N_("The second thread reused the work of the first one."),
+})
 #: The answers when this Python runs without the GIL but the two threads were no faster.
-FREE_ONE_CORE_CHOICES = {
-    "a": "The GIL made the two threads take turns.",
-    "b": "The threads could run at once, but this machine gave the notebook about one core at a time, "
-         "so they shared it.",
-    "c": "Threads never run Python code at the same time.",
-    "d": "Starting a thread takes about as long as the countdown itself.",
-}
+FREE_ONE_CORE_CHOICES = Choices({
+    "a": N_("The GIL made the two threads take turns."),
+    "b": N_("The threads could run at once, but this machine gave the notebook about one core at a time, "
+            "so they shared it."),
+    "c": N_("Threads never run Python code at the same time."),
+    "d": N_("Starting a thread takes about as long as the countdown itself."),
+})
 
 _QUESTIONS = {
-    "gil": "Why were the two countdown threads no faster than the two countdowns one after the other?",
-    "free": "This Python runs without the GIL. Why did the two countdown threads finish sooner than the "
-            "two countdowns one after the other?",
-    "free-one-core": "This Python runs without the GIL, yet the two countdown threads were no faster than "
-                     "the two countdowns one after the other. Why?",
+    "gil": N_("Why were the two countdown threads no faster than the two countdowns one after the other?"),
+    "free": N_("This Python runs without the GIL. Why did the two countdown threads finish sooner than the "
+               "two countdowns one after the other?"),
+    "free-one-core": N_("This Python runs without the GIL, yet the two countdown threads were no faster than "
+                        "the two countdowns one after the other. Why?"),
 }
 _CHOICES = {"gil": GIL_CHOICES, "free": FREE_CHOICES, "free-one-core": FREE_ONE_CORE_CHOICES}
-_START_COST = ("Starting a thread takes microseconds, and the countdown takes much longer. Look at the "
-               "timeline again: both threads start at once.")
+_START_COST = N_("Starting a thread takes microseconds, and the countdown takes much longer. Look at the "
+                 "timeline again: both threads start at once.")
 _HINTS = {
     "gil": {
-        "a": "The countdown does no I/O at all: it only computes. Who decides which thread may compute?",
-        "c": "Starting a thread takes microseconds, and the countdown takes much longer. Look at the timeline "
-             "again: both threads start at once and take turns.",
-        "d": "The operating system happily runs the threads of one process on different cores (a C "
-             "extension that releases the GIL uses them). What stops Python code from doing so?",
+        "a": N_("The countdown does no I/O at all: it only computes. Who decides which thread may compute?"),
+        "c": N_("Starting a thread takes microseconds, and the countdown takes much longer. Look at the timeline "
+                "again: both threads start at once and take turns."),
+        "d": N_("The operating system happily runs the threads of one process on different cores (a C "
+                "extension that releases the GIL uses them). What stops Python code from doing so?"),
     },
     "free": {
-        "a": "Both runs count down from N twice (`[N] * 2`): the work was the same. What let the threads "
-             "do it at the same time?",
-        "c": "Starting a thread costs time; it never saves any. What let both countdowns run at once?",
-        "d": "Each thread counts down its own variable n; nothing is shared or reused. What let both "
-             "countdowns run at once?",
+        "a": N_("Both runs count down from N twice (`[N] * 2`): the work was the same. What let the threads "
+                "do it at the same time?"),
+        "c": N_("Starting a thread costs time; it never saves any. What let both countdowns run at once?"),
+        "d": N_("Each thread counts down its own variable n; nothing is shared or reused. What let both "
+                "countdowns run at once?"),
     },
     "free-one-core": {
-        "a": "This Python runs without the GIL: sys._is_gil_enabled() is False. What else can make two "
-             "threads share their time?",
-        "c": "Without the GIL they can, given two free cores. How many did this notebook get? "
-             "(info['parallel_capacity'] in the setup cell measured it.)",
+        "a": N_("This Python runs without the GIL: sys._is_gil_enabled() is False. What else can make two "
+                "threads share their time?"),
+        "c": N_("Without the GIL they can, given two free cores. How many did this notebook get? "
+                "(info['parallel_capacity'] in the setup cell measured it.)"),
         "d": _START_COST,
     },
 }
@@ -90,23 +92,24 @@ def gil_question(times: Any = None) -> None:
     __tracebackhide__ = HIDE_FRAMES
     case = _case(times)
     if case is None:
-        print("Run the cell that measures `times` (five runs of each, alternating) first.")
+        print(_("Run the cell that measures `times` (five runs of each, alternating) first."))
         return
-    print(_QUESTIONS[case])
+    print(gettext(_QUESTIONS[case]))
     for key, text in _CHOICES[case].items():
         print(f"{key}) {text}")
 
 
 def _praise(case: str) -> str:
     if case == "gil":
-        return ("The GIL lets one thread at a time run Python code; the threads hand it over about "
-                f"every {sys.getswitchinterval() * 1000:g} ms, so together they still use about one core.")
+        return _("The GIL lets one thread at a time run Python code; the threads hand it over about "
+                 "every {interval:g} ms, so together they still use about one core.").format(
+            interval=sys.getswitchinterval() * 1000)
     if case == "free":
-        return ("This Python runs without the GIL, so each thread ran its countdown on a core of its own, "
-                "at the same time. With the GIL on (PYTHON_GIL=1) they would take turns: notebook 06 "
-                "measures both.")
-    return ("Without the GIL two threads can compute at once, but only on two free cores. Here they had "
-            "about one, so they shared it, as threads with the GIL share theirs.")
+        return _("This Python runs without the GIL, so each thread ran its countdown on a core of its own, "
+                 "at the same time. With the GIL on (PYTHON_GIL=1) they would take turns: notebook 06 "
+                 "measures both.")
+    return _("Without the GIL two threads can compute at once, but only on two free cores. Here they had "
+             "about one, so they shared it, as threads with the GIL share theirs.")
 
 
 def why_no_faster(answer: Any = None, times: Any = None) -> Verdict:
@@ -118,6 +121,6 @@ def why_no_faster(answer: Any = None, times: Any = None) -> Verdict:
     __tracebackhide__ = HIDE_FRAMES
     case = _case(times)
     if case is None:
-        return wrong("This Python runs without the GIL, so the question depends on your measurement: "
-                     "pass it too, check.why_no_faster(answer, times).")
-    return multiple_choice(answer, _CHOICES[case], "b", _praise(case), _HINTS[case])
+        return wrong(_("This Python runs without the GIL, so the question depends on your measurement: "
+                       "pass it too, check.why_no_faster(answer, times)."))
+    return multiple_choice(answer, _CHOICES[case], "b", _praise(case), Choices(_HINTS[case]))

@@ -13,6 +13,8 @@ import threading
 import time
 from typing import Any
 
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from . import Verdict, missing, passed, wrong
 
 __all__ = ["ATTEMPTS", "PAUSE", "THREADS", "INCREMENTS", "TIME_LIMIT", "SlowCounter", "safe_counter"]
@@ -66,7 +68,7 @@ def _one_after_the_other(log: list[tuple[threading.Thread, str]]) -> bool:
     """True if each thread did all its reads and writes in one block: the threads never overlapped."""
     seen: set[threading.Thread] = set()
     previous = None
-    for thread, _ in log:
+    for thread, _what in log:
         if thread is not previous:
             if thread in seen:
                 return False
@@ -109,34 +111,50 @@ def _what_went_wrong(outcome: dict[str, Any], counter: SlowCounter, threads: int
     """The message for the first mistake found, or None when every update was made and kept."""
     expected = threads * increments
     if outcome["timed_out"]:
-        return (f"Your function did not return within {TIME_LIMIT:g} s. Does a thread take the lock twice "
-                "(a Lock cannot be taken again by the thread that holds it: one `with lock:` per step), "
-                "or join a thread that was never started?")
+        return _("Your function did not return within {limit:g} s. Does a thread take the lock twice "
+                 "(a Lock cannot be taken again by the thread that holds it: one `with lock:` per step), "
+                 "or join a thread that was never started?").format(limit=TIME_LIMIT)
     if "error" in outcome:
         exc = outcome["error"]
-        return (f"Your function raised {type(exc).__name__}: {exc}. "
-                "It is called as add_in_threads(counter, threads, increments).")
+        return _("Your function raised {kind}: {error}. "
+                 "It is called as add_in_threads(counter, threads, increments).").format(
+            kind=type(exc).__name__, error=exc)
     if outcome["alive_at_return"]:
-        return (f"Your function returned while {len(outcome['alive_at_return'])} thread(s) were still running "
-                f"(the count was {outcome['count_at_return']} of {expected} then): "
-                "call join() on every thread before you return.")
+        alive = len(outcome["alive_at_return"])
+        return ngettext("Your function returned while {n} thread was still running "
+                        "(the count was {count} of {expected} then): call join() on every thread before you return.",
+                        "Your function returned while {n} threads were still running "
+                        "(the count was {count} of {expected} then): call join() on every thread before you return.",
+                        alive).format(n=alive, count=outcome["count_at_return"], expected=expected)
     log = counter.log()
-    workers = {thread for thread, _ in log}
-    writes = sum(1 for _, what in log if what == "write")
+    workers = {thread for thread, _what in log}
+    writes = sum(1 for _thread, what in log if what == "write")
     if writes != expected:
-        return (f"The counter was written {writes} times; it should be {expected} "
-                f"({threads} threads x {increments} times counter.write(counter.read() + 1)).")
+        return ngettext("The counter was written {writes} times; it should be {expected} "
+                        "({threads} threads x {increments} times counter.write(counter.read() + 1)).",
+                        "The counter was written {writes} times; it should be {expected} "
+                        "({threads} threads x {increments} times counter.write(counter.read() + 1)).",
+                        writes).format(writes=writes, expected=expected, threads=threads, increments=increments)
     if threading.current_thread() in workers or outcome["caller"] in workers:
-        return ("Some reads or writes ran in the thread that called your function, not in new threads: "
-                "give the work to threading.Thread(target=...) and start those threads.")
+        return _("Some reads or writes ran in the thread that called your function, not in new threads: "
+                 "give the work to threading.Thread(target=...) and start those threads.")
     if len(workers) != threads:
-        return (f"The reads and writes came from {len(workers)} thread(s); start {threads} threads "
-                "(one per thread asked for), each doing `increments` steps.")
+        return ngettext("The reads and writes came from {n} thread; start {threads} threads "
+                        "(one per thread asked for), each doing `increments` steps.",
+                        "The reads and writes came from {n} threads; start {threads} threads "
+                        "(one per thread asked for), each doing `increments` steps.",
+                        len(workers)).format(n=len(workers), threads=threads)
     if counter.value != expected:
-        return (f"{expected - counter.value} of {expected} updates were lost (the count is {counter.value}). "
-                "Make ONE lock, outside the function that the threads run, so that all threads share it; and "
-                "hold it around the read and the write together: "
-                "`with lock: counter.write(counter.read() + 1)`.")
+        return ngettext("{lost} of {expected} updates was lost (the count is {count}). "
+                        "Make ONE lock, outside the function that the threads run, so that all threads share it; "
+                        "and hold it around the read and the write together: "
+                        "`with lock: counter.write(counter.read() + 1)`.",
+                        "{lost} of {expected} updates were lost (the count is {count}). "
+                        "Make ONE lock, outside the function that the threads run, so that all threads share it; "
+                        "and hold it around the read and the write together: "
+                        "`with lock: counter.write(counter.read() + 1)`.",
+                        expected - counter.value).format(lost=expected - counter.value, expected=expected,
+                                                         count=counter.value)
     return None
 
 
@@ -148,13 +166,13 @@ def safe_counter(add_in_threads: Any = None, threads: int = THREADS, increments:
     and join every thread before it returns. The check waits at most :data:`TIME_LIMIT` seconds.
     """
     if add_in_threads is None:
-        return missing("Replace None with your function: def add_in_threads(counter, threads, increments): ...")
+        return missing(_("Replace None with your function: def add_in_threads(counter, threads, increments): ..."))
     if not callable(add_in_threads):
-        return wrong(f"add_in_threads must be a function (def add_in_threads(counter, threads, increments): ...), "
-                     f"got a {type(add_in_threads).__name__}.")
+        return wrong(_("add_in_threads must be a function (def add_in_threads(counter, threads, increments): ...), "
+                       "got a {kind}.").format(kind=type(add_in_threads).__name__))
     if inspect.iscoroutinefunction(add_in_threads):
-        return wrong("add_in_threads is an async def function; this exercise uses threads: write a plain def.")
-    for _ in range(ATTEMPTS):
+        return wrong(_("add_in_threads is an async def function; this exercise uses threads: write a plain def."))
+    for _attempt in range(ATTEMPTS):
         counter = SlowCounter()
         outcome = _call_with_limit(add_in_threads, counter, threads, increments)
         problem = _what_went_wrong(outcome, counter, threads, increments)
@@ -162,6 +180,7 @@ def safe_counter(add_in_threads: Any = None, threads: int = THREADS, increments:
             return wrong(problem)
         if not _one_after_the_other(counter.log()):
             break  # the threads did overlap, and still no update was lost: a shared lock did its work
-    return passed(f"No update was lost ({counter.value} of {threads * increments}), and every thread was joined. "
-                  "A lock around each read-and-write lets the threads take turns step by step. A lock around "
-                  "the whole loop is also correct, but then the threads run one after the other.")
+    return passed(_("No update was lost ({count} of {expected}), and every thread was joined. "
+                    "A lock around each read-and-write lets the threads take turns step by step. A lock around "
+                    "the whole loop is also correct, but then the threads run one after the other.").format(
+        count=counter.value, expected=threads * increments))

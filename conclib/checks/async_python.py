@@ -24,14 +24,16 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..i18n import N_, ngettext
+from ..i18n import gettext as _
 from . import HIDE_FRAMES, Verdict, blank, missing, passed, register_answers, wrong
 
 __all__ = ["MAX_PAUSE", "PAGES", "REPORT_SECONDS", "URLS", "LoopWatch", "concurrent", "download",
            "nonblocking", "slow_report", "watch_loop"]
 
 register_answers({
-    "main": "run the cell above that defines `main` (your answer), then this check again.",
-    "fixed_report": "run the cell above that defines `fixed_report` (your answer), then this check again.",
+    "main": N_("run the cell above that defines `main` (your answer), then this check again."),
+    "fixed_report": N_("run the cell above that defines `fixed_report` (your answer), then this check again."),
 })
 
 #: The pages of the download exercise and how many seconds each one takes to arrive.
@@ -45,7 +47,8 @@ _downloads: list[tuple[str, float, float]] = []
 async def download(url: str) -> str:
     """Pretend to download ``url``: wait as long as :data:`PAGES` says, without blocking the loop."""
     if url not in PAGES:
-        raise ValueError(f"url must be one of {URLS}, got {url!r}")
+        raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(name="url", allowed=URLS,
+                                                                                     value=url))
     start = time.perf_counter()
     await asyncio.sleep(PAGES[url])
     _downloads.append((url, start, time.perf_counter()))
@@ -139,50 +142,57 @@ def _has_awaitables(value: Any) -> bool:
 
 def _not_a_coroutine_function(fn: Any, name: str, args: str) -> Verdict | None:
     if blank(fn):
-        return missing(f"Define `{name}` with `async def {name}({args}): ...` (replace `{name} = None`).")
+        return missing(_("Define `{name}` with `async def {name}({args}): ...` (replace `{name} = None`).").format(
+            name=name, args=args))
     if inspect.iscoroutine(fn):
         fn.close()
-        return wrong(f"`{name}` is a coroutine object, not the function: `{name} = {name}({args})` called it. "
-                     f"Keep `async def {name}({args}): ...` and hand the check the function itself.")
+        return wrong(_("`{name}` is a coroutine object, not the function: `{name} = {name}({args})` called it. "
+                       "Keep `async def {name}({args}): ...` and hand the check the function itself.").format(
+            name=name, args=args))
     if not callable(fn):
-        return wrong(f"`{name}` should be a coroutine function (`async def {name}({args}): ...`), "
-                     f"got {fn!r} (a {type(fn).__name__}).")
+        return wrong(_("`{name}` should be a coroutine function (`async def {name}({args}): ...`), "
+                       "got {answer!r} (a {kind}).").format(name=name, args=args, answer=fn, kind=type(fn).__name__))
     if not inspect.iscoroutinefunction(fn):
-        return wrong(f"`{name}` is a plain function: write `async def {name}({args}):`, so that calling it "
-                     "makes a coroutine the event loop can pause and resume.")
+        return wrong(_("`{name}` is a plain function: write `async def {name}({args}):`, so that calling it "
+                       "makes a coroutine the event loop can pause and resume.").format(name=name, args=args))
     return None
 
 
 def _failure(outcome: _Outcome, call: str, limit: float) -> Verdict | None:
     """The verdict for a coroutine that raised, timed out or blocked; None if it returned."""
     if outcome.stuck:
-        return wrong(f"{call} blocked its event loop for more than {limit:g} s, so nothing could stop it (it "
-                     "goes on in the background). A blocking call such as time.sleep() holds the whole loop; "
-                     "and time.sleep and asyncio.sleep both take seconds, not milliseconds.")
+        return wrong(_("{call} blocked its event loop for more than {limit:g} s, so nothing could stop it (it "
+                       "goes on in the background). A blocking call such as time.sleep() holds the whole loop; "
+                       "and time.sleep and asyncio.sleep both take seconds, not milliseconds.").format(
+            call=call, limit=limit))
     if outcome.timed_out and outcome.longest_pause > 1:
-        return wrong(f"{call} blocked its event loop for {outcome.longest_pause:.1f} s and was not done after "
-                     f"{limit:g} s, so the check stopped it. A blocking call such as time.sleep() holds the whole "
-                     "loop; use `await asyncio.sleep(...)` or `await asyncio.to_thread(...)`.")
+        return wrong(_("{call} blocked its event loop for {pause:.1f} s and was not done after {limit:g} s, so the "
+                       "check stopped it. A blocking call such as time.sleep() holds the whole loop; use "
+                       "`await asyncio.sleep(...)` or `await asyncio.to_thread(...)`.").format(
+            call=call, pause=outcome.longest_pause, limit=limit))
     if outcome.timed_out:
-        return wrong(f"{call} was still waiting after {limit:g} s, so the check stopped it. asyncio.sleep takes "
-                     "seconds, not milliseconds (asyncio.sleep(500) waits 500 s). Is something waiting for "
-                     "what never comes?")
+        return wrong(_("{call} was still waiting after {limit:g} s, so the check stopped it. asyncio.sleep takes "
+                       "seconds, not milliseconds (asyncio.sleep(500) waits 500 s). Is something waiting for "
+                       "what never comes?").format(call=call, limit=limit))
     error = outcome.error
     if error is None:
         return None
     if "cannot be called from a running event loop" in error:
-        return wrong(f"{call} called asyncio.run(), which starts an event loop; inside a coroutine a loop is "
-                     "already running. Use `await` instead: `await asyncio.gather(...)`, `await asyncio.sleep(...)`.")
+        return wrong(_("{call} called asyncio.run(), which starts an event loop; inside a coroutine a loop is "
+                       "already running. Use `await` instead: `await asyncio.gather(...)`, "
+                       "`await asyncio.sleep(...)`.").format(call=call))
     if "unhashable type: 'list'" in error or "coroutine or an awaitable is required" in error:
-        return wrong(f"{call} gave asyncio.gather a list ({error}). gather takes the coroutines one by one: "
-                     "unpack the list with a star, `await asyncio.gather(*coroutines)`.")
+        return wrong(_("{call} gave asyncio.gather a list ({error}). gather takes the coroutines one by one: "
+                       "unpack the list with a star, `await asyncio.gather(*coroutines)`.").format(
+            call=call, error=error))
     if "'NoneType' object is not callable" in error:
-        return wrong(f"{call} raised {error}. `asyncio.to_thread(time.sleep(seconds))` calls time.sleep at "
-                     "once, in the loop, and hands its result, None, to to_thread. Pass the function and its "
-                     "argument apart: `await asyncio.to_thread(time.sleep, seconds)`.")
+        return wrong(_("{call} raised {error}. `asyncio.to_thread(time.sleep(seconds))` calls time.sleep at "
+                       "once, in the loop, and hands its result, None, to to_thread. Pass the function and its "
+                       "argument apart: `await asyncio.to_thread(time.sleep, seconds)`.").format(
+            call=call, error=error))
     if "positional argument" in error:
-        return wrong(f"{call} raised {error}. Keep the signature the exercise gives.")
-    return wrong(f"{call} raised {error}")
+        return wrong(_("{call} raised {error}. Keep the signature the exercise gives.").format(call=call, error=error))
+    return wrong(_("{call} raised {error}").format(call=call, error=error))
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -194,25 +204,28 @@ def _pages_problem(outcome: _Outcome) -> Verdict | None:
     result = outcome.value
     if _has_awaitables(result):
         _close(result)
-        return wrong("main() returned coroutines instead of pages: calling download(url) only makes a "
-                     "coroutine. `await` them all at once: `return await asyncio.gather(*coroutines)`.")
-    done = [url for url, _, _ in _downloads]
+        return wrong(_("main() returned coroutines instead of pages: calling download(url) only makes a "
+                       "coroutine. `await` them all at once: `return await asyncio.gather(*coroutines)`."))
+    done = [url for url, _start, _end in _downloads]
     if not done and outcome.never_awaited:
-        return wrong("Nothing was downloaded: download(url) without `await` only makes a coroutine, and "
-                     "nothing runs it. `await asyncio.gather(*coroutines)` runs them all at once.")
+        return wrong(_("Nothing was downloaded: download(url) without `await` only makes a coroutine, and "
+                       "nothing runs it. `await asyncio.gather(*coroutines)` runs them all at once."))
     absent = [url for url in URLS if url not in done]
     if absent:
-        return wrong(f"These pages were never downloaded: {absent}. Make one download(url) per url in URLS.")
+        return wrong(_("These pages were never downloaded: {absent}. Make one download(url) per url in URLS.").format(
+            absent=absent))
     if len(done) > len(URLS):
-        return wrong(f"main() made {len(done)} downloads for {len(URLS)} pages: download each page once.")
+        return wrong(_("main() made {downloads} downloads for {pages} pages: download each page once.").format(
+            downloads=len(done), pages=len(URLS)))
     if result is None:
-        return wrong("main() returned None: return the list of pages, e.g. `return await asyncio.gather(...)`.")
+        return wrong(_("main() returned None: return the list of pages, e.g. `return await asyncio.gather(...)`."))
     expected = [f"<contents of {url}>" for url in URLS]
     if not isinstance(result, (list, tuple)) or list(result) != expected:
         if isinstance(result, (list, tuple, set)) and sorted(map(str, result)) == sorted(expected):
-            return wrong("The right pages, but not in the order of URLS: gather returns the results in the "
-                         "order you passed the coroutines, whichever finishes first.")
-        return wrong(f"main() returned {result!r}; expected the list of pages in the order of URLS: {expected}.")
+            return wrong(_("The right pages, but not in the order of URLS: gather returns the results in the "
+                           "order you passed the coroutines, whichever finishes first."))
+        return wrong(_("main() returned {result!r}; expected the list of pages in the order of URLS: "
+                       "{expected}.").format(result=result, expected=expected))
     return None
 
 
@@ -237,16 +250,17 @@ def concurrent(main: Any = None, limit: float = 5.0) -> Verdict:
     if problem is not None:
         return problem
     total, slowest = sum(PAGES.values()), max(PAGES.values())
-    first = min(s for _, s, _ in _downloads)
-    spans = ", ".join(f"{url} {s - first:.2f}-{e - first:.2f} s" for url, s, e in _downloads)
-    if max(s for _, s, _ in _downloads) >= min(e for _, _, e in _downloads):
-        return wrong(f"The downloads ran one after another ({spans}); main() took {elapsed:.2f} s, about the "
-                     f"sum of the delays ({total:.1f} s). Awaiting each download in turn waits for it before "
-                     "the next one starts; create all the coroutines first, then wait for all of them at once "
-                     "with `await asyncio.gather(*coroutines)`.")
-    return passed(f"main() took {elapsed:.2f} s for pages whose delays add up to {total:.1f} s: every download "
-                  f"started before the first one ended ({spans}), so the slowest one ({slowest:.1f} s) set "
-                  "the pace.")
+    first = min(s for _url, s, _end in _downloads)
+    spans = ", ".join(_("{url} {start:.2f}-{end:.2f} s").format(url=url, start=s - first, end=e - first)
+                      for url, s, e in _downloads)
+    if max(s for _url, s, _end in _downloads) >= min(e for _url, _start, e in _downloads):
+        return wrong(_("The downloads ran one after another ({spans}); main() took {elapsed:.2f} s, about the "
+                       "sum of the delays ({total:.1f} s). Awaiting each download in turn waits for it before "
+                       "the next one starts; create all the coroutines first, then wait for all of them at once "
+                       "with `await asyncio.gather(*coroutines)`.").format(spans=spans, elapsed=elapsed, total=total))
+    return passed(_("main() took {elapsed:.2f} s for pages whose delays add up to {total:.1f} s: every download "
+                    "started before the first one ended ({spans}), so the slowest one ({slowest:.1f} s) set "
+                    "the pace.").format(elapsed=elapsed, total=total, spans=spans, slowest=slowest))
 
 
 # --------------------------------------------------------------------------- exercise 2: blocking the loop
@@ -310,34 +324,40 @@ def nonblocking(fixed_report: Any = None, seconds: float = REPORT_SECONDS, limit
     if problem is not None:
         return problem
     if fixed_report is slow_report:
-        return wrong("That is slow_report itself, which blocks the loop. Write your own "
-                     "`async def fixed_report(seconds):` that waits without blocking.")
+        return wrong(_("That is slow_report itself, which blocks the loop. Write your own "
+                       "`async def fixed_report(seconds):` that waits without blocking."))
     call = f"fixed_report({seconds:g})"
     outcome = _run_bounded(lambda: watch_loop(fixed_report(seconds)), limit)
     failure = _failure(outcome, call, limit)
     if failure is not None:
         return failure
     watch: LoopWatch = outcome.value
-    blocked = f"the event loop was blocked for up to {watch.longest_pause * 1000:.0f} ms"
+    pause, allowed = watch.longest_pause * 1000, MAX_PAUSE * 1000
     if _has_awaitables(watch.result):
         _close(watch.result)
-        return wrong(f"{call} returned a coroutine, not the string: `await` what you call inside it "
-                     "(`await asyncio.sleep(seconds)`), then return \"report ready\".")
+        return wrong(_("{call} returned a coroutine, not the string: `await` what you call inside it "
+                       "(`await asyncio.sleep(seconds)`), then return \"report ready\".").format(call=call))
     if watch.longest_pause > MAX_PAUSE:
-        return wrong(f"While {call} ran, {blocked} (the check allows {MAX_PAUSE * 1000:.0f} ms): no other "
-                     "coroutine could run. time.sleep() holds the whole loop; write "
-                     "`await asyncio.sleep(seconds)`, or keep the blocking call but run it in a thread: "
-                     "`await asyncio.to_thread(time.sleep, seconds)`.")
+        return wrong(_("While {call} ran, the event loop was blocked for up to {pause:.0f} ms (the check allows "
+                       "{allowed:.0f} ms): no other coroutine could run. time.sleep() holds the whole loop; write "
+                       "`await asyncio.sleep(seconds)`, or keep the blocking call but run it in a thread: "
+                       "`await asyncio.to_thread(time.sleep, seconds)`.").format(call=call, pause=pause,
+                                                                                 allowed=allowed))
     if watch.elapsed < 0.8 * seconds:
         if outcome.never_awaited:
-            return wrong(f"{call} returned after {watch.elapsed:.2f} s: a coroutine was never awaited. "
-                         "`asyncio.sleep(seconds)` without `await` makes a coroutine and drops it, so nothing "
-                         "waits. Write `await asyncio.sleep(seconds)`.")
-        return wrong(f"{call} returned after {watch.elapsed:.2f} s instead of waiting about {seconds:g} s. "
-                     "The wait stands for real work (a slow call), so keep it; only make it stop blocking "
-                     "the loop.")
+            return wrong(_("{call} returned after {elapsed:.2f} s: a coroutine was never awaited. "
+                           "`asyncio.sleep(seconds)` without `await` makes a coroutine and drops it, so nothing "
+                           "waits. Write `await asyncio.sleep(seconds)`.").format(call=call, elapsed=watch.elapsed))
+        return wrong(_("{call} returned after {elapsed:.2f} s instead of waiting about {seconds:g} s. "
+                       "The wait stands for real work (a slow call), so keep it; only make it stop blocking "
+                       "the loop.").format(call=call, elapsed=watch.elapsed, seconds=seconds))
     if watch.result != "report ready":
-        return wrong(f"{call} returned {watch.result!r}; keep `return \"report ready\"` from slow_report.")
-    return passed(f"{call} waited {watch.elapsed:.2f} s and {blocked} (the check allows "
-                  f"{MAX_PAUSE * 1000:.0f} ms): the heartbeat kept ticking ({watch.beats} ticks), so other "
-                  "coroutines could run all the while.")
+        return wrong(_("{call} returned {result!r}; keep `return \"report ready\"` from slow_report.").format(
+            call=call, result=watch.result))
+    return passed(ngettext("{call} waited {elapsed:.2f} s and the event loop was blocked for up to {pause:.0f} ms "
+                           "(the check allows {allowed:.0f} ms): the heartbeat kept ticking ({beats} tick), so other "
+                           "coroutines could run all the while.",
+                           "{call} waited {elapsed:.2f} s and the event loop was blocked for up to {pause:.0f} ms "
+                           "(the check allows {allowed:.0f} ms): the heartbeat kept ticking ({beats} ticks), so other "
+                           "coroutines could run all the while.", watch.beats).format(
+        call=call, elapsed=watch.elapsed, pause=pause, allowed=allowed, beats=watch.beats))

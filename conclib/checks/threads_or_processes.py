@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._base import MODELS
+from ..i18n import N_, gettext, ngettext
+from ..i18n import gettext as _
 from ..reading import ONE_RUN_TOLERANCE
 from . import HIDE_FRAMES, Verdict, blank, missing, model_name, passed, register_answers, words, wrong
 
@@ -15,22 +18,24 @@ if TYPE_CHECKING:
 __all__ = ["TASKS", "TOLERANCE", "classify", "winner"]
 
 register_answers({
-    "kinds": "run the cell above that sets `kinds = {...}` (your answers), then this check again.",
-    "prediction": "run the cell that sets `prediction = {...}` (your prediction), then this check again.",
-    "cpu_table": "run the measurement cell `cpu_table = conclib.compare(...)` above first.",
-    "io_table": "run the measurement cell `io_table = conclib.compare(...)` above first.",
+    "kinds": N_("run the cell above that sets `kinds = {...}` (your answers), then this check again."),
+    "prediction": N_("run the cell that sets `prediction = {...}` (your prediction), then this check again."),
+    "cpu_table": N_("run the measurement cell `cpu_table = conclib.compare(...)` above first."),
+    "io_table": N_("run the measurement cell `io_table = conclib.compare(...)` above first."),
 })
 
-#: Each task, its kind ("io" or "cpu") and why.
+#: Each task, its kind ("io" or "cpu") and why. A task is named in English here; the learner may write it in
+#: English or in the language conclib speaks (its translation is the key in that edition's notebook).
 TASKS: dict[str, tuple[str, str]] = {
-    "download 50 web pages": ("io", "it spends its time waiting for servers on the network"),
-    "resize 1,000 photos in pure Python": ("cpu", "every pixel is arithmetic done by the processor"),
-    "run 200 queries against a remote database": ("io", "it waits for the database to answer"),
-    "find all primes below 10 million": ("cpu", "it is nothing but arithmetic in a loop"),
-    "copy 300 files from a network drive": ("io", "it waits for the disk and the network"),
-    "count down from 100_000_000 (the cheat-sheet's task)": ("cpu", "the loop never waits for anything"),
-    "ask 20 chat-bot APIs the same question": ("io", "it waits for 20 replies over the network"),
-    "count the words of a 2 GB text already in memory": ("cpu", "the data is in memory, so only the CPU works"),
+    N_("download 50 web pages"): ("io", N_("it spends its time waiting for servers on the network")),
+    N_("resize 1,000 photos in pure Python"): ("cpu", N_("every pixel is arithmetic done by the processor")),
+    N_("run 200 queries against a remote database"): ("io", N_("it waits for the database to answer")),
+    N_("find all primes below 10 million"): ("cpu", N_("it is nothing but arithmetic in a loop")),
+    N_("copy 300 files from a network drive"): ("io", N_("it waits for the disk and the network")),
+    N_("count down from 100_000_000 (the cheat-sheet's task)"): ("cpu", N_("the loop never waits for anything")),
+    N_("ask 20 chat-bot APIs the same question"): ("io", N_("it waits for 20 replies over the network")),
+    N_("count the words of a 2 GB text already in memory"): ("cpu",
+                                                              N_("the data is in memory, so only the CPU works")),
 }
 
 #: How a learner may spell each kind, after :func:`words` ("I/O-bound" -> "iobound").
@@ -42,42 +47,68 @@ def _kind(value: Any) -> str | None:
     return _KIND_WORDS.get(words(value)) if isinstance(value, str) else None
 
 
+def _in_english(answers: dict[Any, Any], names: Iterable[str]) -> dict[Any, Any]:
+    """``answers`` with each key among ``names`` (English), or its translation, turned into the English name."""
+    english = {gettext(name): name for name in names}
+    english.update({name: name for name in names})
+    return {english.get(key, key) if isinstance(key, str) else key: value for key, value in answers.items()}
+
+
+def _mistake_line(task: str, kind: str, why: str) -> str:
+    """One line of the list of misclassified tasks, in the learner's language."""
+    if kind == "io":
+        return _('  - "{task}" is I/O-bound: {why}.').format(task=gettext(task), why=gettext(why))
+    return _('  - "{task}" is CPU-bound: {why}.').format(task=gettext(task), why=gettext(why))
+
+
+def _keys_problem(absent: list[str], extra: list[Any]) -> str:
+    """What is wrong with the keys of the learner's dict: tasks ``absent``, or keys ``extra`` not in the list."""
+    absent = [gettext(task) for task in absent]
+    if absent and extra:
+        return _("These tasks are missing: {absent}; these are not in the list (a typo?): {extra}. "
+                 "Keep the keys exactly as given.").format(absent=absent, extra=extra)
+    if absent:
+        return _("These tasks are missing: {absent}. Keep the keys exactly as given.").format(absent=absent)
+    return _("These are not in the list (a typo?): {extra}. Keep the keys exactly as given.").format(extra=extra)
+
+
 def classify(kinds: Any = None) -> Verdict:
-    """Exercise 1: a ``{task: "io" or "cpu"}`` dict (any case; "I/O-bound", "CPU bound" and so on also count)."""
+    """Exercise 1: a ``{task: "io" or "cpu"}`` dict (any case; "I/O-bound", "CPU bound" and so on also count).
+
+    A task may be named in English or in the language conclib speaks (see :data:`TASKS`).
+    """
     __tracebackhide__ = HIDE_FRAMES
     if blank(kinds) or (isinstance(kinds, dict) and all(blank(v) for v in kinds.values())):
-        return missing('Write "io" or "cpu" after each task in the dict `kinds`.')
+        return missing(_('Write "io" or "cpu" after each task in the dict `kinds`.'))
     if not isinstance(kinds, dict):
-        return wrong(f"`kinds` should be a dict {{task: 'io' or 'cpu'}}, got a {type(kinds).__name__}.")
+        return wrong(_("`kinds` should be a dict {{task: 'io' or 'cpu'}}, got a {kind}.").format(
+            kind=type(kinds).__name__))
+    named = {task: gettext(task) for task in TASKS}
+    kinds = _in_english(kinds, TASKS)
     absent = [task for task in TASKS if task not in kinds]
     extra = [task for task in kinds if task not in TASKS]
     if absent or extra:
-        parts = []
-        if absent:
-            parts.append(f"these tasks are missing: {absent}")
-        if extra:
-            parts.append(f"these are not in the list (a typo?): {extra}")
-        text = "; ".join(parts)
-        return wrong(text[0].upper() + text[1:] + ". Keep the keys exactly as given.")
-    unknown = {task: v for task, v in kinds.items() if not blank(v) and _kind(v) is None}
+        return wrong(_keys_problem(absent, extra))
+    unknown = {named[task]: v for task, v in kinds.items() if not blank(v) and _kind(v) is None}
     if unknown and all(model_name(v) for v in unknown.values()):
-        return wrong(f'{sorted(set(unknown.values()))} are tools, not kinds of task. First say what the task '
-                     'does while it runs: "io" (it mostly waits) or "cpu" (it mostly computes).')
+        return wrong(_('{tools} are tools, not kinds of task. First say what the task '
+                       'does while it runs: "io" (it mostly waits) or "cpu" (it mostly computes).').format(
+            tools=sorted(set(unknown.values()))))
     if unknown:
-        return wrong(f'Each answer must be "io" or "cpu"; these are neither: {unknown}.')
-    blanks = [task for task, v in kinds.items() if blank(v)]
+        return wrong(_('Each answer must be "io" or "cpu"; these are neither: {unknown}.').format(unknown=unknown))
+    blanks = [named[task] for task, v in kinds.items() if blank(v)]
     if blanks:
-        return missing(f"{len(blanks)} task(s) still have no answer: {blanks}.")
+        return missing(ngettext("{n} task still has no answer: {tasks}.", "{n} tasks still have no answer: {tasks}.",
+                                len(blanks)).format(n=len(blanks), tasks=blanks))
     mistakes = [(task, *TASKS[task]) for task, v in kinds.items() if _kind(v) != TASKS[task][0]]
     if mistakes:
-        lines = [f'  - "{task}" is {"I/O" if kind == "io" else "CPU"}-bound: {why}.'
-                 for task, kind, why in mistakes]
-        return wrong(f"{len(TASKS) - len(mistakes)} of {len(TASKS)} right. Have another look at:\n"
-                     + "\n".join(lines)
-                     + "\nAsk: while it runs, is the processor busy (CPU) or mostly waiting (I/O)?")
-    return passed(f"All {len(TASKS)} tasks classified. Waiting on something outside the processor "
-                  "(network, disk, database) makes a task I/O-bound; arithmetic on data in memory "
-                  "makes it CPU-bound.")
+        lines = [_mistake_line(task, kind, why) for task, kind, why in mistakes]
+        return wrong(_("{right} of {total} right. Have another look at:\n{lines}\n"
+                       "Ask: while it runs, is the processor busy (CPU) or mostly waiting (I/O)?").format(
+            right=len(TASKS) - len(mistakes), total=len(TASKS), lines="\n".join(lines)))
+    return passed(_("All {total} tasks classified. Waiting on something outside the processor "
+                    "(network, disk, database) makes a task I/O-bound; arithmetic on data in memory "
+                    "makes it CPU-bound.").format(total=len(TASKS)))
 
 
 # --------------------------------------------------------------------------- exercise 2
@@ -93,62 +124,71 @@ def _gil() -> bool:
     return bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 
-def _capacity_note() -> str:
+def _processes_no_faster() -> str:
+    """Why processes were no faster than sequential code on CPU-bound work, from the machine's measured capacity."""
     from ..machine import parallel_capacity
 
     capacity = parallel_capacity()
     if capacity < 1.5:
-        return f"this machine could not run two busy processes at once (measured: {capacity:.1f} cores' worth)"
-    return "starting processes takes time, and other programs may have kept the cores busy while you measured"
+        return _("each process has its own GIL, but here they were no faster than sequential code: this machine "
+                 "could not run two busy processes at once (measured: {capacity:.1f} cores' worth)").format(
+            capacity=capacity)
+    return _("each process has its own GIL, but here they were no faster than sequential code: starting "
+             "processes takes time, and other programs may have kept the cores busy while you measured")
 
 
 #: Why a model took the time it took, where that does not depend on the measurement.
 _WHY = {
-    ("cpu", "asyncio"): "the coroutines never await, so they run one after the other in one thread",
-    ("cpu", "sequential"): "one core does all the work, one job after the other, with no start-up cost",
-    ("cpu", "interpreters"): "each subinterpreter has its own GIL, so they can use separate cores in one process",
-    ("io", "sequential"): "each job waits for its reply before the next one starts, so the waits add up",
-    ("io", "processes"): "the waits overlap, but each process first has to start a new Python",
-    ("io", "threads"): "a waiting thread releases the GIL, so all the waits overlap",
-    ("io", "asyncio"): "every await hands the loop to another coroutine, so all the waits overlap",
-    ("io", "interpreters"): "the waits overlap, but starting a subinterpreter per job costs time of its own",
+    ("cpu", "asyncio"): N_("the coroutines never await, so they run one after the other in one thread"),
+    ("cpu", "sequential"): N_("one core does all the work, one job after the other, with no start-up cost"),
+    ("cpu", "interpreters"): N_("each subinterpreter has its own GIL, so they can use separate cores in one "
+                                "process"),
+    ("io", "sequential"): N_("each job waits for its reply before the next one starts, so the waits add up"),
+    ("io", "processes"): N_("the waits overlap, but each process first has to start a new Python"),
+    ("io", "threads"): N_("a waiting thread releases the GIL, so all the waits overlap"),
+    ("io", "asyncio"): N_("every await hands the loop to another coroutine, so all the waits overlap"),
+    ("io", "interpreters"): N_("the waits overlap, but starting a subinterpreter per job costs time of its own"),
 }
 
 
 def _why(kind: str, model: str, table: pd.DataFrame) -> str:
     """Why ``model`` took the time it took on ``kind`` work, consistent with the measurement."""
     if (kind, model) in _WHY:
-        return _WHY[kind, model]
+        return gettext(_WHY[kind, model])
     if model == "processes":
         if float(table.loc[model, "speedup"]) > 1:
-            return "each process has its own GIL, so the countdowns ran on separate cores"
-        return ("each process has its own GIL, but here they were no faster than sequential code: "
-                + _capacity_note())
+            return _("each process has its own GIL, so the countdowns ran on separate cores")
+        return _processes_no_faster()
     if not _gil():
-        return "this Python runs without the GIL, so the threads can compute on separate cores"
-    return "the threads take turns holding the GIL, so only one computes at a time"
+        return _("this Python runs without the GIL, so the threads can compute on separate cores")
+    return _("the threads take turns holding the GIL, so only one computes at a time")
 
 
 def _prediction_problem(prediction: Any) -> tuple[dict[str, str] | None, Verdict | None]:
     """The prediction as ``{"cpu": model, "io": model}``, or the verdict that says what is wrong with it."""
     models = list(MODELS)
     if blank(prediction) or (isinstance(prediction, dict) and all(blank(v) for v in prediction.values())):
-        return None, missing(f'Fill in `prediction = {{"cpu": "...", "io": "..."}}` with one of {models} each.')
+        return None, missing(_('Fill in `prediction = {{"cpu": "...", "io": "..."}}` with one of {models} each.')
+                             .format(models=models))
     if not isinstance(prediction, dict):
-        return None, wrong(f'`prediction` should be a dict {{"cpu": model, "io": model}}, got {prediction!r}.')
+        return None, wrong(_('`prediction` should be a dict {{"cpu": model, "io": model}}, got {answer!r}.').format(
+            answer=prediction))
     keyed = {_KEYS.get(words(str(k))): v for k, v in prediction.items()}
     if set(keyed) != {"cpu", "io"} or len(prediction) != 2:
-        return None, wrong(f'`prediction` should have exactly two keys, "cpu" and "io", got {list(prediction)}.')
+        return None, wrong(_('`prediction` should have exactly two keys, "cpu" and "io", got {keys}.').format(
+            keys=list(prediction)))
     answer: dict[str, str] = {}
     for key in ("cpu", "io"):
         value = keyed[key]
         if blank(value):
-            return None, missing(f'prediction["{key}"] has no answer yet: pick one of {models}.')
+            return None, missing(_('prediction["{key}"] has no answer yet: pick one of {models}.').format(
+                key=key, models=models))
         if model_name(value) is None:
             if _KEYS.get(words(str(value))):
-                return None, wrong(f'prediction["{key}"] is {value!r}, a kind of task; name the model you '
-                                   f"expect to win, one of {models}.")
-            return None, wrong(f'prediction["{key}"] must be one of {models}, got {value!r}.')
+                return None, wrong(_('prediction["{key}"] is {value!r}, a kind of task; name the model you '
+                                     "expect to win, one of {models}.").format(key=key, value=value, models=models))
+            return None, wrong(_('prediction["{key}"] must be one of {models}, got {value!r}.').format(
+                key=key, models=models, value=value))
         answer[key] = str(model_name(value))
     return answer, None
 
@@ -165,23 +205,28 @@ def winner(prediction: Any = None, cpu_table: Any = None, io_table: Any = None) 
         return problem
     assert answer is not None
     if cpu_table is None or io_table is None:
-        return missing("Run the two measurement cells first (`cpu_table = ...` and `io_table = ...`).")
+        return missing(_("Run the two measurement cells first (`cpu_table = ...` and `io_table = ...`)."))
     notes, ok = [], True
     for kind, table in (("cpu", cpu_table), ("io", io_table)):
         model = answer[kind]
         if model not in table.index:
-            return wrong(f"The {kind} table has no row for {model!r}: measure all of {list(MODELS)}.")
+            return wrong(_("The {kind} table has no row for {model!r}: measure all of {models}.").format(
+                kind=kind, model=model, models=list(MODELS)))
         fastest = str(table["median"].idxmin())
         ratio = float(table.loc[model, "median"] / table["median"].min())
-        label = "CPU-bound" if kind == "cpu" else "I/O-bound"
+        label = "CPU-bound" if kind == "cpu" else "I/O-bound"  # terms, the same in every language
+        why = _why(kind, model, table)
         if model == fastest:
-            notes.append(f"{label}: {model!r} was the fastest here: {_why(kind, model, table)}.")
+            notes.append(_("{label}: {model!r} was the fastest here: {why}.").format(label=label, model=model, why=why))
         elif ratio <= 1 + TOLERANCE:
-            notes.append(f"{label}: {model!r} took {ratio:.2f}x the time of the fastest, {fastest!r}: within "
-                         f"{TOLERANCE:.0%}, a tie. {model!r}: {_why(kind, model, table)}.")
+            notes.append(_("{label}: {model!r} took {ratio:.2f}x the time of the fastest, {fastest!r}: within "
+                           "{tolerance:.0%}, a tie. {model!r}: {why}.").format(
+                label=label, model=model, ratio=ratio, fastest=fastest, tolerance=TOLERANCE, why=why))
         else:
             ok = False
-            notes.append(f"{label}: you picked {model!r}, but it took {ratio:.2f}x the time of {fastest!r}: "
-                         f"{_why(kind, model, table)}. {fastest!r}: {_why(kind, fastest, table)}.")
+            notes.append(_("{label}: you picked {model!r}, but it took {ratio:.2f}x the time of {fastest!r}: "
+                           "{why}. {fastest!r}: {why_fastest}.").format(
+                label=label, model=model, ratio=ratio, fastest=fastest, why=why,
+                why_fastest=_why(kind, fastest, table)))
     text = "\n".join(notes)
     return passed(text) if ok else wrong(text)

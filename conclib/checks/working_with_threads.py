@@ -15,8 +15,11 @@ import threading
 import time
 from typing import Any
 
+from ..i18n import N_, gettext, ngettext
+from ..i18n import gettext as _
 from ..tasks import countdown as _countdown
-from . import HIDE_FRAMES, Verdict, blank, is_number, missing, passed, register_answers, wrong
+from . import HIDE_FRAMES, Verdict, blank, missing, passed, register_answers, wrong
+from ._clock import clock  # exercise 2, in a module of its own for the length of its messages
 from ._gil_question import FREE_CHOICES, FREE_ONE_CORE_CHOICES, GIL_CHOICES, gil_question, why_no_faster  # exercise 3
 from ._shared_state import safe_counter  # exercise 4 (shared state), in a module of its own for its length
 
@@ -91,10 +94,10 @@ def _watch_thread_errors() -> None:
 def _install() -> None:
     _watch_thread_errors()
     register_answers({
-        "threads": "run the cell above that sets `threads = ...` (your answer), then this check again.",
-        "clock": "run the cell above that sets `clock = ...` (your answer), then this check again.",
-        "answer": "run the cell above that sets `answer = ...` (your letter), then this check again.",
-        "times": "run the cell that measures `times` (five runs of each, alternating), then this check again.",
+        "threads": N_("run the cell above that sets `threads = ...` (your answer), then this check again."),
+        "clock": N_("run the cell above that sets `clock = ...` (your answer), then this check again."),
+        "answer": N_("run the cell above that sets `answer = ...` (your letter), then this check again."),
+        "times": N_("run the cell that measures `times` (five runs of each, alternating), then this check again."),
     })
     try:
         from IPython import get_ipython
@@ -110,9 +113,9 @@ _install()
 
 # --------------------------------------------------------------------------- exercise 1
 
-_START_RETURNS_NONE = ("start() starts a thread and returns None, so `[threading.Thread(...).start() for ...]` "
-                       "is a list of None and the threads themselves are lost. Make the list of threads first, "
-                       "then start each one in a loop.")
+_START_RETURNS_NONE = N_("start() starts a thread and returns None, so `[threading.Thread(...).start() for ...]` "
+                         "is a list of None and the threads themselves are lost. Make the list of threads first, "
+                         "then start each one in a loop.")
 _HOW = "threading.Thread(target=check.countdown, args=(N // 100,))"
 
 
@@ -136,31 +139,36 @@ def _no_record(i: int, thread: threading.Thread) -> Verdict:
     """Thread ``i`` ran but never called :func:`countdown`: say why."""
     exc = _crash(thread)
     if isinstance(exc, TypeError) and "after * must be an iterable" in str(exc):
-        return wrong(f"threads[{i}] crashed before it could count: {exc}. `args=(N // 100)` is just a number "
-                     "in brackets; a tuple of one item needs a comma: `args=(N // 100,)`.")
+        return wrong(_("threads[{i}] crashed before it could count: {error}. `args=(N // 100)` is just a number "
+                       "in brackets; a tuple of one item needs a comma: `args=(N // 100,)`.").format(i=i, error=exc))
     if exc is not None:
-        return wrong(f"threads[{i}] crashed before it could count: {type(exc).__name__}: {exc}. "
-                     f"Create each thread like this: {_HOW}.")
+        return wrong(_("threads[{i}] crashed before it could count: {kind}: {error}. "
+                       "Create each thread like this: {how}.").format(
+            i=i, kind=type(exc).__name__, error=exc, how=_HOW))
     with _lock:
         in_main = any(call.thread is threading.main_thread() and call.start > _last_check[0] for call in _calls)
     if in_main:
-        return wrong("check.countdown ran in the main thread, not in your threads: `target=check.countdown(...)` "
-                     "calls it at once and hands its result, None, to Thread, so the thread has nothing to do. "
-                     f"Pass the function itself and its argument apart: {_HOW}.")
-    return wrong(f"threads[{i}] ran, but not check.countdown. Use `target=check.countdown`, so the check can see "
-                 f"when each thread ran: {_HOW}.")
+        return wrong(_("check.countdown ran in the main thread, not in your threads: `target=check.countdown(...)` "
+                       "calls it at once and hands its result, None, to Thread, so the thread has nothing to do. "
+                       "Pass the function itself and its argument apart: {how}.").format(how=_HOW))
+    return wrong(_("threads[{i}] ran, but not check.countdown. Use `target=check.countdown`, so the check can see "
+                   "when each thread ran: {how}.").format(i=i, how=_HOW))
 
 
 def _shape(threads: Any, count: int) -> Verdict | None:
     """What is wrong with ``threads`` before anything ran, or None."""
     if isinstance(threads, threading.Thread):
-        return wrong(f"`threads` is one thread; make it a list of {count}: threads = [{_HOW} for _ in range({count})].")
+        return wrong(_("`threads` is one thread; make it a list of {count}: "
+                       "threads = [{how} for _ in range({count})].").format(count=count, how=_HOW))
     if not isinstance(threads, (list, tuple)):
-        return wrong(f"`threads` must be a list of threading.Thread objects, got a {type(threads).__name__}.")
+        return wrong(_("`threads` must be a list of threading.Thread objects, got a {kind}.").format(
+            kind=type(threads).__name__))
     if threads and all(t is None for t in threads):
-        return wrong(f"`threads` is a list of None. {_START_RETURNS_NONE}")
+        return wrong(_("`threads` is a list of None. {why}").format(why=gettext(_START_RETURNS_NONE)))
     if len(threads) != count:
-        return wrong(f"The exercise asks for {count} threads; your list has {len(threads)}.")
+        return wrong(ngettext("The exercise asks for {count} threads; your list has {n}.",
+                              "The exercise asks for {count} threads; your list has {n}.",
+                              len(threads)).format(count=count, n=len(threads)))
     return _items_problem(threads, count)
 
 
@@ -169,14 +177,16 @@ def _items_problem(threads: list[Any] | tuple[Any, ...], count: int) -> Verdict 
     __tracebackhide__ = HIDE_FRAMES
     for i, t in enumerate(threads):
         if t is None:
-            return wrong(f"threads[{i}] is None. {_START_RETURNS_NONE}")
+            return wrong(_("threads[{i}] is None. {why}").format(i=i, why=gettext(_START_RETURNS_NONE)))
         if not isinstance(t, threading.Thread):
-            return wrong(f"threads[{i}] is a {type(t).__name__}, not a threading.Thread: create it with {_HOW}.")
+            return wrong(_("threads[{i}] is a {kind}, not a threading.Thread: create it with {how}.").format(
+                i=i, kind=type(t).__name__, how=_HOW))
     if len({id(t) for t in threads}) < count:
-        return wrong(f"The same thread is in your list more than once: create a new Thread for each of the {count}.")
+        return wrong(_("The same thread is in your list more than once: create a new Thread for each of the "
+                       "{count}.").format(count=count))
     for i, t in enumerate(threads):
         if t.ident is None:
-            return wrong(f"threads[{i}] was created but never started: call its start() method.")
+            return wrong(_("threads[{i}] was created but never started: call its start() method.").format(i=i))
     return None
 
 
@@ -193,8 +203,9 @@ def start_and_join(threads: Any = None, count: int = 3) -> Verdict:
 def _grade(threads: Any, count: int) -> Verdict:
     __tracebackhide__ = HIDE_FRAMES
     if blank(threads):
-        return missing(f"Make `threads` a list of {count} threading.Thread objects, start them all, "
-                       "then join them all.")
+        return missing(ngettext("Make `threads` a list of {count} threading.Thread object, start it, then join it.",
+                                "Make `threads` a list of {count} threading.Thread objects, start them all, "
+                                "then join them all.", count).format(count=count))
     problem = _shape(threads, count)
     if problem is not None:
         return problem
@@ -203,83 +214,31 @@ def _grade(threads: Any, count: int) -> Verdict:
         call = _record(t)
         if call is None:
             if t.is_alive():
-                return wrong(f"threads[{i}] is still running, and it has not called check.countdown yet. "
-                             "Call join() on every thread, so your cell waits until they are done.")
+                return wrong(_("threads[{i}] is still running, and it has not called check.countdown yet. "
+                               "Call join() on every thread, so your cell waits until they are done.").format(i=i))
             return _no_record(i, t)
         calls.append(call)
     for i, call in enumerate(calls):
         if call.error is not None:
-            return wrong(f"threads[{i}] crashed: {type(call.error).__name__}: {call.error}. A thread that raised "
-                         f"did not do its work. Give each one the argument N // 100: {_HOW}.")
+            return wrong(_("threads[{i}] crashed: {kind}: {error}. A thread that raised did not do its work. "
+                           "Give each one the argument N // 100: {how}.").format(
+                i=i, kind=type(call.error).__name__, error=call.error, how=_HOW))
     running = [i for i, (t, call) in enumerate(zip(threads, calls, strict=True))
                if t.is_alive() or call.end is None or call.running_when_cell_ended]
     if running:
-        return wrong(f"Threads {running} were still running when your cell ended: nothing waited for them. "
-                     "After starting all the threads, call join() on each one; join() makes the main thread "
-                     "wait until that thread is done.")
+        return wrong(_("Threads {running} were still running when your cell ended: nothing waited for them. "
+                       "After starting all the threads, call join() on each one; join() makes the main thread "
+                       "wait until that thread is done.").format(running=running))
     first = min(call.start for call in calls)
-    spans = ", ".join(f"thread {i} from {call.start - first:.2f} s to {call.end - first:.2f} s"  # type: ignore[operator]
-                      for i, call in enumerate(calls))
+    spans = ", ".join(_("thread {i} from {start:.2f} s to {end:.2f} s").format(
+        i=i, start=call.start - first, end=call.end - first)  # type: ignore[operator]
+        for i, call in enumerate(calls))
     latest_start, earliest_end = max(c.start for c in calls), min(c.end for c in calls)  # type: ignore[type-var]
     if latest_start >= earliest_end:  # type: ignore[operator]
-        return wrong(f"Your threads ran one after another: {spans}. join() waits until a thread has ended, so "
-                     "starting and joining each thread in the same loop runs them one at a time. Start all "
-                     f"{count} in one loop, then join all {count} in a second loop.")
-    return passed(f"All {count} threads were running at the same time ({spans}), and your cell joined "
-                  "them: it waited until each one was done.")
-
-
-# --------------------------------------------------------------------------- exercise 2
-
-_CPU_CLOCKS = ("process_time", "process_time_ns", "thread_time", "thread_time_ns")
-
-
-def clock(clock: Any = None) -> Verdict:
-    """Exercise 2: the clock to time a piece of code with (a function of the ``time`` module)."""
-    __tracebackhide__ = HIDE_FRAMES
-    if blank(clock):
-        return missing("Set `clock` to a function of the time module, e.g. clock = time.something.")
-    if clock in (time.perf_counter, time.perf_counter_ns):
-        return passed(f"time.{clock.__name__}() never goes back and has the finest resolution: it is made for "
-                      "measuring durations.")
-    if is_number(clock):
-        return wrong(f"`clock` is a number ({clock!r}): with brackets, `clock = time.something()` calls the "
-                     "function and keeps the time it read. Leave out the brackets, so `clock` is the function "
-                     "itself: clock = time.something.")
-    if isinstance(clock, str):
-        name = clock.strip().removeprefix("time.").removesuffix("()")
-        return wrong(f"`clock` is the text {clock!r}, not the function. Write it without quotes: "
-                     f"clock = time.{name}.")
-    if clock is time:
-        return wrong("`clock` is the whole time module; pick one of its functions: clock = time.something.")
-    name = getattr(clock, "__name__", "")
-    if getattr(clock, "__module__", None) != "time" or getattr(time, name, None) is not clock:
-        return _not_from_time(clock, name)
-    return _wrong_clock(name)
-
-
-def _not_from_time(clock: Any, name: str) -> Verdict:
-    """``clock`` is no function of the time module: say where it comes from."""
-    __tracebackhide__ = HIDE_FRAMES
-    if callable(clock):
-        return wrong(f"{name or repr(clock)} is not a function of the time module (it comes from "
-                     f"{getattr(clock, '__module__', None) or 'your notebook'}). Set `clock` to one of "
-                     "time's own functions: clock = time.something.")
-    return wrong(f"`clock` must be a function of the time module, got {clock!r}.")
-
-
-def _wrong_clock(name: str) -> Verdict:
-    """``time.<name>`` is a function of the time module, but not the clock for durations: why not."""
-    __tracebackhide__ = HIDE_FRAMES
-    if name in ("time", "time_ns"):
-        return wrong(f"time.{name}() is the calendar clock: the system may set it forward or back while you "
-                     "measure (network time sync, a manual change). Look for the clock made for durations.")
-    if name in ("monotonic", "monotonic_ns"):
-        return wrong(f"time.{name}() never goes back, which is good, but on some systems it is coarse. "
-                     "There is a clock made for measuring durations, with the finest resolution.")
-    if name in _CPU_CLOCKS:
-        return wrong(f"time.{name}() counts CPU time, not elapsed time: it stops while the code waits (for "
-                     "I/O, for the GIL, for a sleep). Here you want the elapsed time.")
-    if name == "sleep":
-        return wrong("time.sleep() waits; it does not read a clock. Pick the function that tells the time.")
-    return wrong(f"time.{name} is not one of the clocks from this section; pick the one made for durations.")
+        return wrong(_("Your threads ran one after another: {spans}. join() waits until a thread has ended, so "
+                       "starting and joining each thread in the same loop runs them one at a time. Start all "
+                       "{count} in one loop, then join all {count} in a second loop.").format(spans=spans, count=count))
+    return passed(ngettext("All {count} thread was running at the same time ({spans}), and your cell joined "
+                           "it: it waited until it was done.",
+                           "All {count} threads were running at the same time ({spans}), and your cell joined "
+                           "them: it waited until each one was done.", count).format(count=count, spans=spans))
