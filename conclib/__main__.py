@@ -122,8 +122,8 @@ def _count(text: str) -> int:
 
 def _language_option(p: argparse.ArgumentParser, default: Any) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default=default,
-                   help=_("the language of the output (default: from LANGUAGE, LC_ALL, LC_MESSAGES or LANG, "
-                          "else en)"))
+                   help=_("the language of the output (default: from CONCLIB_LANGUAGE, LANGUAGE, LC_ALL, "
+                          "LC_MESSAGES or LANG, else en)"))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -34,7 +34,7 @@ from conclib.checks import Verdict
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CHECKS = Path(__file__).resolve().parent.parent / "conclib" / "checks"
-SOLUTION = re.compile(r"<details><summary>Solution</summary>(.*?)</details>", re.S)
+SOLUTION = re.compile(r"<details><summary>(?:Solution|Решение)</summary>(.*?)</details>", re.S)
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 #: The languages every verdict test runs in.

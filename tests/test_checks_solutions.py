@@ -1,7 +1,8 @@
 """Every reference solution, taken from its notebook's collapsed ``<details>`` block, passes its check.
 
 The solutions are markdown, so "Run All" never runs them; these tests run them instead,
-after the notebook's own setup cell, and then the notebook's own check cell, in every language.
+after the notebook's own setup cell, and then the notebook's own check cell, in every language: the
+English notebook's in English, the Russian edition's (``notebooks/ru``) in Russian.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def test_every_solution_passes_its_check(name: str, context: int, language: str,
     monkeypatch.chdir(tmp_path)  # the solutions' %%writefile modules land here
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    nb = notebook(name)
+    nb = notebook(name if language == "en" else f"{language}/{name}")
     namespace: dict[str, Any] = {"__name__": "__main__"}
     setup = next(c.source for c in nb.cells if c.cell_type == "code")
     with contextlib.redirect_stdout(io.StringIO()):
