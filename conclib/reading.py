@@ -271,20 +271,23 @@ def where_time_went(run: Any, capacity: float | None = None) -> list[str]:
     """
     jobs = getattr(run, "jobs", None)
     if not jobs or not hasattr(run, "elapsed"):
-        raise ValueError(f"run must be a finished conclib Run with at least one job, got {run!r}")
+        raise ValueError(_("run must be a finished conclib Run with at least one job, got {run!r}").format(run=run))
     elapsed = max(float(run.elapsed), 1e-9)
     first_start = min(job.start for job in jobs) - run.start
     first_end, last_end = min(job.end for job in jobs), max(job.end for job in jobs)
     at_once = min(len(jobs), run.workers or len(jobs))
     lines = [
-        f"starting: the first job began {first_start:.2f} s after the run started "
-        f"({first_start / elapsed:.0%} of the {elapsed:.2f} s)",
-        f"the slowest job: the last job ended {last_end - first_end:.2f} s after the first one "
-        f"({(last_end - first_end) / elapsed:.0%} of the run)",
-        f"CPU use: the jobs used {run.utilisation:.2f} CPU seconds per second of the run "
-        f"({at_once} jobs that all ran side by side the whole time would use {at_once})",
+        _("starting: the first job began {start:.2f} s after the run started ({share:.0%} of the {elapsed:.2f} s)")
+        .format(start=first_start, share=first_start / elapsed, elapsed=elapsed),
+        _("the slowest job: the last job ended {wait:.2f} s after the first one ({share:.0%} of the run)")
+        .format(wait=last_end - first_end, share=(last_end - first_end) / elapsed),
+        ngettext("CPU use: the jobs used {used:.2f} CPU seconds per second of the run ({n} job that ran the "
+                 "whole time would use {n})",
+                 "CPU use: the jobs used {used:.2f} CPU seconds per second of the run ({n} jobs that all ran "
+                 "side by side the whole time would use {n})", at_once)
+        .format(used=run.utilisation, n=at_once),
     ]
     if capacity is not None:
-        lines.append(f"other programs: before the run, busy processes got about {float(capacity):.1f} CPUs "
-                     "between them on this machine")
+        lines.append(_("other programs: before the run, busy processes got about {cpus:.1f} CPUs between them "
+                       "on this machine").format(cpus=float(capacity)))
     return lines
