@@ -212,6 +212,16 @@ def test_measure_scaling_then_plot() -> None:
         scaling.measure_scaling(["threads"], conclib.countdown_sampled, 10, workers=[2, 3])
 
 
+def test_scaling_over_a_wide_range_of_workers_uses_a_log_axis_with_plain_numbers() -> None:
+    wide = pd.DataFrame({"model": ["dask"] * 5, "workers": [1, 2, 8, 64, 512], "speedup": [1, 1.9, 1.8, 0.9, 0.3]})
+    ax = plotting.scaling(wide, cpus=2)
+    ax.figure.canvas.draw()
+    assert ax.get_xscale() == "log"  # 1, 2 and 8 would overlap on a linear axis that reaches 512
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "8", "64", "512"]
+    narrow = wide.iloc[:3]
+    assert plotting.scaling(narrow, cpus=2).get_xscale() == "linear"
+
+
 # --------------------------------------------------------------------------- style
 
 

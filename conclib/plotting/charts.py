@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator, ScalarFormatter
 
 from .._amdahl import amdahl, amdahl_fit
 from .._base import MODELS, Run, validate_seconds
@@ -181,7 +182,9 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
     if cpus is None:
         cpus = usable_cpus()
     top = int(table["workers"].max()) if len(table) else 1
-    p = np.linspace(1, max(top, 1), 200)
+    wide = top >= 32 * max(int(table["workers"].min()), 1) if len(table) else False  # e.g. 1 to 512 tasks
+    p = np.geomspace(1, top, 200) if wide else np.linspace(1, max(top, 1), 200)
+    p = np.union1d(p, [cpus])  # the ideal line's corner
     ax.plot(p, np.minimum(p, cpus), color="0.4", ls="--", lw=1.5,
             label=_("ideal: min(workers, {cpus})").format(cpus=_cpus(cpus)))
     for model in _order(list(dict.fromkeys(table["model"]))):
@@ -202,6 +205,10 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
     ax.set_xlabel(_("workers (one job each; the total work stays the same)"))
     ax.set_ylabel(_("speedup (time with 1 worker / time with n)"))
     ax.set_title(_("Scaling: does adding workers make the same work faster?"))
+    if wide:  # a log axis, so that 1, 2 and 8 do not fall on one another next to 512
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticks(sorted(set(int(v) for v in table["workers"])) if len(table) else [1])
     ax.set_ylim(0, max(cpus, float(table["speedup"].max()) if len(table) else 1.0) * 1.4)  # room for the legend
     ax.legend(loc="upper left", fontsize="small", frameon=False)
