@@ -170,7 +170,8 @@ def scaling(table: pd.DataFrame, ax: Axes | None = None, *, cpus: float | None =
     The notation is the one of the lessons: ``p`` is the share of the work that runs in parallel,
     ``k`` the number of workers, speedup = 1 / ((1 - p) + p / k). On the countdown the fitted
     ``1 - p`` is not a serial part of the task (it has none): it stands for the overheads
-    (starting workers, unequal jobs, other programs) that kept the speedup down.
+    (starting workers, unequal jobs, other programs) that kept the speedup down. When the largest
+    number of workers is 32 or more times the smallest (1 to 512 tasks, say), the axis is logarithmic.
 
     Args:
         table: what :func:`conclib.scaling.measure_scaling` returns
