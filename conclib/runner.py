@@ -253,9 +253,9 @@ class _Session:
                               "never awaits, cannot be cancelled)."),
                  "processes": _("Their worker processes did not end when they were killed."),
                  }.get(self.model) or _("They run in threads of this process, and a thread cannot be killed in Python.")
-        head = ngettext("job {jobs} could not be stopped: it runs code that never checks the stop flag "
+        head = ngettext("Job {jobs} could not be stopped: it runs code that never checks the stop flag "
                         "(like conclib.countdown).",
-                        "jobs {jobs} could not be stopped: they run code that never checks the stop flag "
+                        "Jobs {jobs} could not be stopped: they run code that never checks the stop flag "
                         "(like conclib.countdown).", len(self.left_running)).format(jobs=_numbers(self.left_running))
         tail = _("They go on computing in the background until they end, and slow down what runs meanwhile. "
                  "Tasks that take progress samples (conclib.countdown_sampled) stop at once; worker processes "

@@ -56,7 +56,7 @@ def _expect_left_running(model: str, exc: BaseException) -> None:
         conclib.run("sequential", conclib.countdown, [0])  # no warning (warnings are errors here)
         return
     assert running == left
-    assert re.search(rf"jobs? {left} could not be stopped", " ".join([str(exc), *getattr(exc, "__notes__", [])]))
+    assert re.search(rf"[Jj]obs? {left} could not be stopped", " ".join([str(exc), *getattr(exc, "__notes__", [])]))
     with pytest.warns(conclib.StillRunningWarning, match=rf"jobs? {left} of a '{model}' run of _stubborn"):
         conclib.run("sequential", conclib.countdown, [0])
     conclib.run("sequential", conclib.countdown, [0])  # warned once: no second warning
