@@ -44,7 +44,7 @@ test-spawn: $(STAMP)  ## the same under the spawn start method (macOS and Window
 test-browser: $(STAMP)  ## every notebook in JupyterLab, in headless Chromium
 	$(PYTEST) -m browser tests/browser
 
-# PYTHONS: the versions test-all runs. 3.14 and 3.15, when they are not installed, run on a Debian machine
+# PYTHONS: the versions test-all runs; CONCLIB_TEST_ALL=short runs fewer tests on each (see noxfile.py). 3.14 and 3.15, when they are not installed, run on a Debian machine
 # (as root) in a Debian sid chroot that tools/sid-python.sh builds once (a few minutes); elsewhere they are skipped.
 PYTHONS     ?= 3.11 3.12 3.13 3.14 3.15
 NEW_PYTHONS := 3.14 3.15
