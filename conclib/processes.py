@@ -6,7 +6,7 @@ threads do not sits below it::
     caller's process                                  worker process (one per job)
     ----------------                                  ----------------------------
     execute  --- task, args, Control (pickled) --->   run_job(task, i, args, control)
-    Outbox.collect  <--- Outcome (pickled) ---------  results queue
+    Outbox.collect  <--- Outcome (pickled) ---------  results queue (SimpleQueue)
                     <--- stderr lines (pipe) -------  what the worker writes to stderr
     Control.fractions, Control.stop_flag  <========>  shared memory: progress and the stop request
     kill hook: terminate()  ---- SIGTERM --------->   a worker that did not stop in time
@@ -25,7 +25,6 @@ import inspect
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import sys
 import threading
@@ -63,6 +62,11 @@ def execute(task: Callable[..., Any], jobs: Sequence[tuple[Any, ...]], control: 
 STDERR_LINES = 8
 #: Each worker's stderr passes through a pipe to the parent (POSIX file descriptors only).
 CAPTURE_STDERR = sys.platform != "win32"
+#: Windows waits for at most 63 objects at once: a run with more workers looks every POLL seconds there.
+WAIT_LIMIT = 60
+POLL = 0.05
+#: Seconds a worker that ended without an outcome waits to be counted as stopped by Ctrl+C, not failed.
+STOP_NOTICE = 0.5
 
 
 class Outbox:
@@ -70,11 +74,14 @@ class Outbox:
 
     Each worker's stderr goes through a pipe of its own too: the parent passes it on to
     its own stderr as it comes, and keeps the last lines to explain a worker that dies.
+    The parent sleeps until one of these pipes has news or a worker ends: it does not poll,
+    so it takes no core from the workers while they compute.
     """
 
     def __init__(self, jobs: Sequence[tuple[Any, ...]], control: Control) -> None:
         self.jobs, self.control = jobs, control
-        self.queue = control.context.Queue()
+        # A SimpleQueue writes in the worker's own thread: once a worker has ended, its outcome is in the pipe.
+        self.queue = control.context.SimpleQueue()
         pipes = [control.context.Pipe(duplex=False) for _ in jobs] if CAPTURE_STDERR else []
         self.stderr_in = [r for r, _ in pipes]  # read here
         self.stderr_out = [w for _, w in pipes]  # written by the workers
@@ -109,25 +116,23 @@ class Outbox:
             p.start()
 
     def collect(self, procs: list[Any]) -> list[Outcome]:
-        """Read one outcome per worker; a worker that dies without one is recorded as lost."""
+        """Read one outcome per worker; a worker that ends without one is recorded as lost."""
         self.control.kill_hooks.append(lambda: terminate(procs))
         for w in self.stderr_out:
             w.close()  # the workers have their own copies
         outcomes: dict[int, Outcome] = {}
-        dead_before: set[int] = set()
         while len(outcomes) < len(procs):
+            self._wait_for_news([p.sentinel for i, p in enumerate(procs) if i not in outcomes])
             self._pass_on_stderr()
-            try:
-                outcome = self.queue.get(timeout=0.05)
+            while self.queue._reader.poll():  # every outcome that has arrived, before any worker is called lost
+                outcome = self.queue.get()
                 outcomes[outcome.record.job] = outcome
-                continue
-            except queue.Empty:
-                pass
-            dead = {i for i, p in enumerate(procs) if i not in outcomes and p.exitcode is not None}
-            for i in dead & dead_before:  # dead twice in a row: nothing more can arrive
-                self._pass_on_stderr()  # what it wrote before it died
+            ended = [i for i, p in enumerate(procs) if i not in outcomes and p.exitcode is not None]
+            if ended:  # and their outcomes are not in the pipe
+                self._wait_for_stop_flag()
+                self._pass_on_stderr()  # what they wrote before they died
+            for i in ended:
                 outcomes[i] = lost(i, self.jobs[i], self.control, self._died(i, procs[i]), pid=procs[i].pid)
-            dead_before = dead
         for p in procs:
             p.join()
             p.close()  # frees its file descriptor now, not when garbage-collected
@@ -135,8 +140,26 @@ class Outbox:
         for r in self.stderr_open:
             r.close()
         self.queue.close()
-        self.queue.join_thread()
         return [outcomes[i] for i in sorted(outcomes)]
+
+    def _wait_for_stop_flag(self) -> None:
+        """A worker ended without an outcome. If Ctrl+C ended it, this process got it too: give the
+        caller's thread a moment to raise the stop flag, so that the job counts as stopped, not failed."""
+        until = time.perf_counter() + STOP_NOTICE
+        while not self.control.stopping and time.perf_counter() < until:
+            time.sleep(POLL)
+
+    def _wait_for_news(self, sentinels: list[Any]) -> None:
+        """Sleep until an outcome or some stderr arrives, or a worker ends.
+
+        (``concurrent.futures`` waits on its result queue's ``_reader`` the same way. Windows
+        waits for at most 63 objects at once: beyond that, look every POLL seconds.)
+        """
+        ready = [self.queue._reader, *self.stderr_open, *sentinels]
+        if sys.platform == "win32" and len(ready) > WAIT_LIMIT:
+            wait(ready[:WAIT_LIMIT], timeout=POLL)
+        else:
+            wait(ready)
 
     def _pass_on_stderr(self, until_closed: bool = False) -> None:
         """Copy what the workers wrote to stderr to this process's stderr; keep the last lines."""

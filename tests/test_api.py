@@ -175,6 +175,17 @@ def test_arun_works_inside_a_running_event_loop() -> None:
     assert run.model == "asyncio" and len(run.jobs) == 2
 
 
+@pytest.mark.parametrize("model", ["threads", "processes"])
+def test_run_and_arun_return_as_soon_as_the_jobs_end(model: str) -> None:
+    # they sleep up to POLL seconds between two looks at the run, but the run's end wakes them
+    conclib.machine_info()  # measured once per process
+    for call in (conclib.run, lambda *args: asyncio.run(conclib.arun(*args))):
+        started = time.perf_counter()
+        run = call(model, tasks.io_wait, [0.1])
+        late = time.perf_counter() - started - run.elapsed
+        assert late < 0.8 * conclib.runner.POLL, f"{call} returned {late:.2f} s after the jobs ended"
+
+
 def test_run_works_inside_a_running_event_loop_as_in_jupyter() -> None:
     async def main() -> conclib.Run:
         return conclib.run("asyncio", conclib.countdown_cooperative, [1000])  # no asyncio.run() error
