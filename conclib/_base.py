@@ -9,7 +9,6 @@ function ``execute`` that follows :class:`Executor`; the runner calls it.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import dataclasses
 import difflib
@@ -323,7 +322,7 @@ class JobScope:
         if exc is None:
             status, error = "ok", None
             self.control.fractions[self.job] = 1.0
-        elif isinstance(exc, (JobStopped, asyncio.CancelledError)):  # we asked it to stop
+        elif isinstance(exc, JobStopped) or _cancelled(exc):  # we asked it to stop
             status, error = "stopped", None
         elif isinstance(exc, Exception):
             status, error = "failed", exc
@@ -368,6 +367,12 @@ def task_info(*, validate: Callable[..., None] | None = None,
         return fn
 
     return mark
+
+
+def _cancelled(exc: BaseException) -> bool:
+    """A cancelled asyncio task? (Only where asyncio is loaded: a worker process need not load it.)"""
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and isinstance(exc, asyncio.CancelledError)
 
 
 def task_name(task: Callable[..., Any]) -> str:

@@ -51,11 +51,12 @@ def process_context(start_method: str | None) -> Any:  # a multiprocessing conte
     """The multiprocessing context for ``start_method``: every conclib worker process comes from one."""
     ctx = multiprocessing.get_context(start_method)
     if ctx.get_start_method() == "forkserver":
-        # The fork server imports conclib once; each worker is a cheap fork of it. It does not import
-        # your script (Python's default does): a script without the main guard would run inside the
-        # fork server and kill it. Each worker imports the script itself, as under spawn, so such a
-        # script fails in a worker, which conclib can explain. (Only before the server has started.)
-        ctx.set_forkserver_preload(["conclib"])
+        # The fork server imports conclib and its worker code once; each worker is a cheap fork of
+        # it. It does not import your script (Python's default does): a script without the main
+        # guard would run inside the fork server and kill it. Each worker imports the script itself,
+        # as under spawn, so such a script fails in a worker, which conclib can explain. (Only
+        # before the server has started.)
+        ctx.set_forkserver_preload(["conclib.processes"])  # and with it conclib
     return ctx
 
 

@@ -6,7 +6,6 @@ Everything here is importable by worker processes under every start method
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from ._base import current_probe, task_info, validate_count, validate_seconds
@@ -70,6 +69,8 @@ async def countdown_blocking(n: int = CHEATSHEET_N, chunk: int = CHUNK) -> None:
 @task_info(validate=_validate_n, sync_twin=countdown_sampled)
 async def countdown_cooperative(n: int = CHEATSHEET_N, chunk: int = CHUNK) -> None:
     """A coroutine that gives the event loop a turn (``await asyncio.sleep(0)``) every chunk."""
+    import asyncio  # here, not at the top: a worker process that runs only countdown starts sooner
+
     _validate_n(n, chunk)
     probe = current_probe()
     probe.begin(n)
@@ -107,6 +108,8 @@ def io_wait(seconds: float = 1.0) -> None:
 @task_info(validate=_validate_wait, sync_twin=io_wait)
 async def io_wait_async(seconds: float = 1.0) -> None:
     """The async twin of :func:`io_wait`: ``await asyncio.sleep`` lets other coroutines run."""
+    import asyncio  # as in countdown_cooperative
+
     validate_seconds("seconds", seconds)
     probe = current_probe()
     probe.begin(seconds)
