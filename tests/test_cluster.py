@@ -459,7 +459,9 @@ def _stop_button(kernel, task: str) -> None:
     from .test_safety import _execute
 
     km, kc = kernel
-    msg_id = kc.execute(f"conclib.run('dask', conclib.{task}, [{BIG}] * 2)")
+    # stop_on_error=False: the error this cell ends with must not make ipykernel abort the next cell
+    # when it arrives soon after (as in test_safety)
+    msg_id = kc.execute(f"conclib.run('dask', conclib.{task}, [{BIG}] * 2)", stop_on_error=False)
     time.sleep(2)
     km.interrupt_kernel()
     interrupted = time.monotonic()
