@@ -64,6 +64,8 @@ STDERR_LINES = 8
 CAPTURE_STDERR = sys.platform != "win32"
 #: Windows waits for at most 63 objects at once: a run with more workers looks every POLL seconds there.
 WAIT_LIMIT = 60
+#: Seconds between two looks, only where the parent cannot sleep until something happens (see above and
+#: STOP_NOTICE); the caller's thread has its own, longer ``runner.POLL``.
 POLL = 0.05
 #: Seconds a worker that ended without an outcome waits to be counted as stopped by Ctrl+C, not failed.
 STOP_NOTICE = 0.5
